@@ -1,0 +1,1 @@
+"""Shipdeck: a release console with an AI co-pilot."""

@@ -1,0 +1,145 @@
+"""The one settings object. Nothing else in the code reads the environment.
+
+Every variable is `SHIPDECK_<GROUP>_<NAME>`, e.g. `SHIPDECK_DATABASE_URL`,
+`SHIPDECK_DEEPSEEK_API_KEY`: the first `_` after the prefix separates the group from the field.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+from urllib.parse import quote_plus
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shipdeck import runtime_contract
+
+DEFAULT_DATA_DIR = Path(".data")
+
+
+class HttpSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = runtime_contract.CONTAINER_PORT
+    # Origins allowed for CORS and for cookie-authenticated writes (CSRF check). The app's own
+    # origin is always allowed.
+    allowed_origins: list[str] = Field(default_factory=list)
+    public_url: str = "http://127.0.0.1:8000"
+    max_body_bytes: int = 256 * 1024
+    # Addresses whose X-Forwarded-For is believed (the load balancer's subnets in production).
+    trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1"])
+    keepalive_timeout_seconds: int = runtime_contract.SERVER_KEEPALIVE_TIMEOUT_SECONDS
+    drain_seconds: float = runtime_contract.DRAIN_SECONDS
+    graceful_shutdown_seconds: float = runtime_contract.GRACEFUL_SHUTDOWN_SECONDS
+    # Directory of the built web app to serve at "/" (the local run); empty to serve none.
+    static_dir: str = ""
+    workers: int = 1
+
+
+class DatabaseSettings(BaseModel):
+    # Either a full SQLAlchemy URL, or the parts below (production: parts come from the RDS
+    # secret). Without either, an SQLite file under the data directory.
+    url: str = ""
+    host: str = ""
+    port: int = 3306
+    name: str = "shipdeck"
+    user: str = ""
+    password: SecretStr = SecretStr("")
+    pool_size: int = 10
+    max_overflow: int = 10
+    # Fail fast: a request must not wait longer than this for a connection.
+    pool_timeout_seconds: float = 3.0
+    connect_timeout_seconds: float = 3.0
+    # Longest a single statement may run before the request fails with 503.
+    statement_timeout_seconds: float = 10.0
+    pool_recycle_seconds: int = 1800
+    migrate_on_start: bool = False
+    echo: bool = False
+
+    def resolved_url(self, data_dir: Path) -> str:
+        if self.url:
+            return self.url
+        if self.host:
+            password = quote_plus(self.password.get_secret_value())
+            user = quote_plus(self.user)
+            return (
+                f"mysql+asyncmy://{user}:{password}@{self.host}:{self.port}/{self.name}"
+                "?charset=utf8mb4"
+            )
+        return f"sqlite+aiosqlite:///{(data_dir / 'shipdeck.sqlite3').resolve()}"
+
+
+class DynamoDBSettings(BaseModel):
+    table_name: str = "shipdeck"
+    # Empty means the real AWS endpoint for the region; the local run and tests point this at a
+    # DynamoDB-API server on loopback.
+    endpoint_url: str = ""
+    region: str = "us-east-1"
+    # Local servers still need some credentials to sign requests.
+    access_key_id: str = ""
+    secret_access_key: SecretStr = SecretStr("")
+    connect_timeout_seconds: float = 1.0
+    read_timeout_seconds: float = 2.0
+    max_attempts: int = 2
+    create_table: bool = False
+
+
+class AuthSettings(BaseModel):
+    session_idle_minutes: int = 60 * 24
+    session_absolute_hours: int = 24 * 14
+    cookie_name: str = "shipdeck_session"
+    cookie_secure: bool = True
+    # argon2id cost; OWASP's minimum is m=19 MiB, t=2. Tests lower it to stay fast.
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 64 * 1024
+    argon2_parallelism: int = 1
+    # Failed sign-ins allowed per window, per account and per client address.
+    login_max_failures_per_account: int = 5
+    login_max_failures_per_address: int = 20
+    login_failure_window_seconds: int = 15 * 60
+
+
+class LogSettings(BaseModel):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # JSON for machines (CloudWatch); "console" for a human at a terminal.
+    format: Literal["json", "console"] = "json"
+
+
+class DemoSettings(BaseModel):
+    email: str = "demo@shipdeck.local"
+    password: SecretStr = SecretStr("shipdeck-demo")
+    name: str = "Demo User"
+    team: str = "Demo Team"
+    project: str = "shipdeck-demo"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="SHIPDECK_",
+        env_nested_delimiter="_",
+        env_nested_max_split=1,
+        extra="ignore",
+    )
+
+    environment: Literal["local", "test", "dev", "prod"] = "local"
+    data_dir: Path = DEFAULT_DATA_DIR
+    http: HttpSettings = Field(default_factory=HttpSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    dynamodb: DynamoDBSettings = Field(default_factory=DynamoDBSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+    log: LogSettings = Field(default_factory=LogSettings)
+    demo: DemoSettings = Field(default_factory=DemoSettings)
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.resolve()
+
+    @cached_property
+    def database_url(self) -> str:
+        return self.database.resolved_url(self.data_dir)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

@@ -1,0 +1,1 @@
+"""Shipdeck infrastructure: one construct per part of the architecture diagram."""
