@@ -59,3 +59,13 @@ SERVER_KEEPALIVE_TIMEOUT_SECONDS = 75
 DRAIN_SECONDS = 10
 GRACEFUL_SHUTDOWN_SECONDS = 20
 TASK_STOP_TIMEOUT_SECONDS = 45
+
+# CloudWatch Embedded Metric Format: the namespace and the metrics the app emits, which the
+# dashboard and alarms read. Dimension "Service" is "deepseek" or "sleakops".
+METRICS_NAMESPACE = "Shipdeck"
+METRIC_EXTERNAL_CALL_LATENCY = "ExternalCallLatency"  # Milliseconds, dims: Service, Outcome
+METRIC_EXTERNAL_CALL_FAILURES = "ExternalCallFailures"  # Count, dims: Service
+METRIC_BREAKER_OPEN = "CircuitBreakerOpen"  # Count (1 when a call is refused), dims: Service
+METRIC_AI_TOKENS = "AiTokens"  # Count, no dims
+METRIC_AI_TIME_TO_FIRST_TOKEN = "AiTimeToFirstToken"  # Milliseconds, no dims
+METRIC_OUTBOX_BACKLOG = "OutboxBacklog"  # Count of events waiting for DynamoDB

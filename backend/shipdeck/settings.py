@@ -106,6 +106,19 @@ class LogSettings(BaseModel):
     format: Literal["json", "console"] = "json"
 
 
+class DeepSeekSettings(BaseModel):
+    # Empty key: the local run starts the DeepSeek simulator and uses its key.
+    api_key: SecretStr = SecretStr("")
+    base_url: str = "http://127.0.0.1:8101"
+    model: str = "deepseek-v4-flash"
+
+
+class SleakOpsSettings(BaseModel):
+    # Empty key: the local run starts the SleakOps simulator and uses its key.
+    api_key: SecretStr = SecretStr("")
+    base_url: str = "http://127.0.0.1:8102/api/"
+
+
 class DemoSettings(BaseModel):
     email: str = "demo@shipdeck.local"
     password: SecretStr = SecretStr("shipdeck-demo")
@@ -129,6 +142,8 @@ class Settings(BaseSettings):
     dynamodb: DynamoDBSettings = Field(default_factory=DynamoDBSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     log: LogSettings = Field(default_factory=LogSettings)
+    deepseek: DeepSeekSettings = Field(default_factory=DeepSeekSettings)
+    sleakops: SleakOpsSettings = Field(default_factory=SleakOpsSettings)
     demo: DemoSettings = Field(default_factory=DemoSettings)
 
     @field_validator("data_dir")
