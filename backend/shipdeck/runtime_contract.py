@@ -38,9 +38,7 @@ class TableSchema:
 TABLE = TableSchema(
     partition_key=KeyAttribute("pk", "S"),
     sort_key=KeyAttribute("sk", "S"),
-    global_indexes=(
-        GlobalIndex("gsi1", KeyAttribute("gsi1pk", "S"), KeyAttribute("gsi1sk", "S")),
-    ),
+    global_indexes=(GlobalIndex("gsi1", KeyAttribute("gsi1pk", "S"), KeyAttribute("gsi1sk", "S")),),
     ttl_attribute="expires_at",
 )
 
@@ -67,5 +65,5 @@ METRIC_EXTERNAL_CALL_LATENCY = "ExternalCallLatency"  # Milliseconds, dims: Serv
 METRIC_EXTERNAL_CALL_FAILURES = "ExternalCallFailures"  # Count, dims: Service
 METRIC_BREAKER_OPEN = "CircuitBreakerOpen"  # Count (1 when a call is refused), dims: Service
 METRIC_AI_TOKENS = "AiTokens"  # Count, no dims
-METRIC_AI_TIME_TO_FIRST_TOKEN = "AiTimeToFirstToken"  # Milliseconds, no dims
+METRIC_AI_TIME_TO_FIRST_TOKEN = "AiTimeToFirstToken"  # noqa: S105 - Milliseconds, no dims
 METRIC_OUTBOX_BACKLOG = "OutboxBacklog"  # Count of events waiting for DynamoDB

@@ -34,7 +34,6 @@ class HttpSettings(BaseModel):
     graceful_shutdown_seconds: float = runtime_contract.GRACEFUL_SHUTDOWN_SECONDS
     # Directory of the built web app to serve at "/" (the local run); empty to serve none.
     static_dir: str = ""
-    workers: int = 1
 
 
 class DatabaseSettings(BaseModel):
@@ -120,7 +119,7 @@ class SleakOpsSettings(BaseModel):
 
 
 class DemoSettings(BaseModel):
-    email: str = "demo@shipdeck.local"
+    email: str = "demo@example.com"
     password: SecretStr = SecretStr("shipdeck-demo")
     name: str = "Demo User"
     team: str = "Demo Team"

@@ -1,0 +1,62 @@
+# Shipdeck — two commands: `make run` (the whole app on this machine) and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/uv/bin/uv)
+PYTEST := $(UV) run --frozen pytest
+MYSQL_TEST_URL ?= mysql+asyncmy://root@127.0.0.1:3306/test?charset=utf8mb4
+
+.PHONY: help setup run test lint test-backend test-backend-sqlite test-backend-mysql test-local \
+	openapi migration clean
+
+help:
+	@echo "make run    start Shipdeck on http://127.0.0.1:8000 (DynamoDB-API server, simulators, API, web app)"
+	@echo "make test   lint, type-check and run every test suite"
+	@echo "make setup  install the Python and Node dependencies only"
+
+# uv is the package manager; when it is not installed, it goes into a private virtualenv here.
+$(CURDIR)/.tools/uv/bin/uv:
+	python3 -m venv .tools/uv
+	.tools/uv/bin/pip install --quiet uv
+
+.tools/python.stamp: $(filter $(CURDIR)/.tools/uv/bin/uv,$(UV)) pyproject.toml uv.lock backend/pyproject.toml local/pyproject.toml infra/pyproject.toml
+	$(UV) sync --all-packages --frozen
+	@mkdir -p .tools && touch $@
+
+local/node_modules/.package-lock.json: local/package.json local/package-lock.json
+	npm ci --prefix local --no-audit --no-fund
+
+setup: .tools/python.stamp local/node_modules/.package-lock.json
+
+run: setup
+	$(UV) run --frozen python -m shipdeck_local.stack
+
+lint: setup
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen mypy backend/shipdeck local/shipdeck_local
+
+test-backend-sqlite: setup
+	SHIPDECK_TEST_DATABASE=sqlite $(PYTEST) backend/tests -q
+
+test-backend-mysql: setup
+	@$(UV) run --frozen python -c "import socket; socket.create_connection(('127.0.0.1', 3306), 2)" 2>/dev/null \
+		|| { echo "MariaDB/MySQL is not reachable on 127.0.0.1:3306 (start it; .ci/run does)"; exit 1; }
+	SHIPDECK_TEST_DATABASE=mysql SHIPDECK_TEST_MYSQL_URL='$(MYSQL_TEST_URL)' $(PYTEST) backend/tests -q
+
+test-backend: test-backend-sqlite test-backend-mysql
+
+test-local: setup
+	$(PYTEST) local/tests -q
+
+test: lint test-backend test-local
+
+openapi: setup
+	$(UV) run --frozen shipdeck openapi > docs/openapi.json
+
+# make migration m="add releases"
+migration: setup
+	cd backend && $(UV) run --frozen alembic revision --autogenerate -m "$(m)"
+
+clean:
+	rm -rf .tools .data local/node_modules

@@ -1,0 +1,1 @@
+"""The relational database: engine, sessions, the model base and migrations."""

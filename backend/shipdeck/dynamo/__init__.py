@@ -1,0 +1,1 @@
+"""DynamoDB: the table port, its client and table creation."""

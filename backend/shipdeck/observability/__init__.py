@@ -1,0 +1,1 @@
+"""Logs, request context and metrics (CloudWatch reads the JSON lines this writes)."""

@@ -1,0 +1,224 @@
+"""`make run`: the whole of Shipdeck on one machine, each AWS part and external service replaced
+by a real stand-in on loopback.
+
+Starts the DynamoDB-API server (data kept under `.data/`), the DeepSeek and SleakOps simulators
+when no real keys are configured, applies migrations, creates the table, seeds the demo data and
+serves the API with the built web app on http://127.0.0.1:8000. Ctrl-C stops every process it
+started; a second run finds the same data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from sqlalchemy.engine import make_url
+
+from shipdeck.settings import Settings
+from shipdeck_local.dynamodb import LOCAL_ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY, DynamoDBServer
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DYNAMODB_PORT = 8100
+DEEPSEEK_PORT = 8101
+SLEAKOPS_PORT = 8102
+DEEPSEEK_LOCAL_KEY = "sk-shipdeck-local"
+SLEAKOPS_LOCAL_KEY = "shipdeck-local-key"
+
+
+@dataclass
+class Stack:
+    settings: Settings
+    env: dict[str, str] = field(default_factory=dict)
+    processes: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
+    dynamodb: DynamoDBServer | None = None
+
+    def say(self, message: str) -> None:
+        print(f"shipdeck-local | {message}", flush=True)
+
+    def prepare_env(self) -> None:
+        env = dict(os.environ)
+        env.setdefault("SHIPDECK_ENVIRONMENT", "local")
+        env.setdefault("SHIPDECK_DATA_DIR", str(self.settings.data_dir))
+        env.setdefault("SHIPDECK_AUTH_COOKIE_SECURE", "false")
+        env.setdefault("SHIPDECK_LOG_FORMAT", "console")
+        env.setdefault("SHIPDECK_HTTP_DRAIN_SECONDS", "0")
+        env.setdefault("SHIPDECK_DYNAMODB_CREATE_TABLE", "true")
+        web = REPO_ROOT / "frontend" / "dist"
+        if (web / "index.html").exists():
+            env.setdefault("SHIPDECK_HTTP_STATIC_DIR", str(web))
+        self.env = env
+
+    def start_dynamodb(self) -> None:
+        if self.settings.dynamodb.endpoint_url:
+            self.say(f"DynamoDB: using {self.settings.dynamodb.endpoint_url}")
+            return
+        _require_free(DYNAMODB_PORT, "the DynamoDB-API server")
+        data = self.settings.data_dir / "dynamodb"
+        self.dynamodb = DynamoDBServer(port=DYNAMODB_PORT, data_dir=data).start()
+        self.env.update(
+            {
+                "SHIPDECK_DYNAMODB_ENDPOINT_URL": self.dynamodb.endpoint_url,
+                "SHIPDECK_DYNAMODB_ACCESS_KEY_ID": LOCAL_ACCESS_KEY_ID,
+                "SHIPDECK_DYNAMODB_SECRET_ACCESS_KEY": LOCAL_SECRET_ACCESS_KEY,
+            }
+        )
+        self.say(f"DynamoDB-API server (dynalite) on {self.dynamodb.endpoint_url}, data in {data}")
+
+    def start_simulators(self) -> None:
+        if not self.settings.deepseek.api_key.get_secret_value():
+            self._spawn_simulator("deepseek", DEEPSEEK_PORT, "/models")
+            self.env["SHIPDECK_DEEPSEEK_API_KEY"] = DEEPSEEK_LOCAL_KEY
+            self.env["SHIPDECK_DEEPSEEK_BASE_URL"] = f"http://127.0.0.1:{DEEPSEEK_PORT}"
+        else:
+            self.say(f"DeepSeek: the real service at {self.settings.deepseek.base_url}")
+        if not self.settings.sleakops.api_key.get_secret_value():
+            self._spawn_simulator("sleakops", SLEAKOPS_PORT, "/api/")
+            self.env["SHIPDECK_SLEAKOPS_API_KEY"] = SLEAKOPS_LOCAL_KEY
+            self.env["SHIPDECK_SLEAKOPS_BASE_URL"] = f"http://127.0.0.1:{SLEAKOPS_PORT}/api/"
+        else:
+            self.say(f"SleakOps: the real service at {self.settings.sleakops.base_url}")
+
+    def _spawn_simulator(self, name: str, port: int, probe: str) -> None:
+        module = f"shipdeck_local.simulators.{name}"
+        _require_free(port, f"the {name} simulator")
+        process = self._spawn(name, [sys.executable, "-m", module, "--port", str(port)])
+        _wait_http(f"http://127.0.0.1:{port}{probe}", process, name)
+        self.say(f"{name} simulator on http://127.0.0.1:{port}")
+
+    def _spawn(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
+        process = subprocess.Popen(args, env=self.env)  # noqa: S603 - our own modules
+        self.processes.append((name, process))
+        return process
+
+    def _run(self, *args: str) -> str:
+        result = subprocess.run(  # noqa: S603 - our own CLI
+            [sys.executable, "-m", "shipdeck.cli", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise SystemExit(f"`shipdeck {' '.join(args)}` failed:\n{result.stdout}{result.stderr}")
+        return result.stdout
+
+    def prepare_database(self) -> None:
+        url = make_url(self.settings.database_url)
+        if url.get_backend_name() == "mysql":
+            asyncio.run(_create_mysql_database(self.settings.database_url))
+            self.say(f"database: {url.render_as_string(hide_password=True)}")
+        else:
+            self.say(f"database: SQLite file {url.database}")
+        self._run("db", "upgrade")
+        self._run("dynamodb", "create-table")
+
+    def seed(self) -> dict[str, str]:
+        import json
+
+        return dict(json.loads(self._run("seed-demo").strip().splitlines()[-1]))
+
+    def serve(self) -> subprocess.Popen[bytes]:
+        port = self.settings.http.port
+        _require_free(port, "the API")
+        api = self._spawn("api", [sys.executable, "-m", "shipdeck.cli", "serve"])
+        _wait_http(f"http://127.0.0.1:{port}/readyz", api, "api", timeout=60)
+        return api
+
+    def stop(self) -> None:
+        # A second Ctrl-C must not cut the clean-up short.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        for _, process in reversed(self.processes):
+            if process.poll() is None:
+                process.terminate()
+        for name, process in reversed(self.processes):
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.say(f"{name} did not stop in time; killing it")
+                process.kill()
+        if self.dynamodb is not None:
+            self.dynamodb.stop()
+        self.say("stopped")
+
+
+async def _create_mysql_database(url: str) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    parsed = make_url(url)
+    name = parsed.database
+    engine = create_async_engine(parsed.set(database=""))
+    async with engine.begin() as conn:
+        await conn.execute(
+            text(
+                f"CREATE DATABASE IF NOT EXISTS `{name}` CHARACTER SET utf8mb4 "
+                "COLLATE utf8mb4_unicode_ci"
+            )
+        )
+    await engine.dispose()
+
+
+def _require_free(port: int, what: str) -> None:
+    with socket.socket() as sock:
+        if sock.connect_ex(("127.0.0.1", port)) == 0:
+            raise SystemExit(
+                f"port {port} is already in use, so {what} cannot start there. "
+                "Is another `make run` still running?"
+            )
+
+
+def _wait_http(url: str, process: subprocess.Popen[bytes], name: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{name} exited with status {process.returncode} while starting")
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise SystemExit(f"{name} did not answer on {url} within {timeout:.0f}s")
+
+
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def main() -> int:
+    settings = Settings()
+    stack = Stack(settings)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    try:
+        stack.prepare_env()
+        stack.start_dynamodb()
+        stack.start_simulators()
+        stack.prepare_database()
+        demo = stack.seed()
+        api = stack.serve()
+        url = f"http://{settings.http.host}:{settings.http.port}"
+        stack.say("")
+        stack.say(f"Shipdeck is running at {url}  (API docs: {url}/api/docs)")
+        stack.say(f"Sign in as {demo['email']} / {demo['password']}")
+        stack.say("Press Ctrl-C to stop everything.")
+        stack.say("")
+        while api.poll() is None:
+            time.sleep(0.5)
+        stack.say(f"the API exited with status {api.returncode}")
+        return api.returncode or 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
