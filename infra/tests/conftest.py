@@ -7,14 +7,12 @@ present) and leaves dev without them (the no-domain path), so both code paths ar
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aws_cdk.assertions import Template
-
 from shipdeck_infra.app import build_app
 from shipdeck_infra.config import REFERENCE_CONTEXT, StageConfig
 from shipdeck_infra.stack import ShipdeckStack
@@ -48,7 +46,7 @@ class Synthesis:
 
 
 @pytest.fixture(scope="session")
-def synthesis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synthesis]:
+def synthesis(tmp_path_factory: pytest.TempPathFactory) -> Synthesis:
     outdir = tmp_path_factory.mktemp("cdk.out")
     app, stacks = build_app(outdir=str(outdir), context=REFERENCE_CONTEXT)
     try:
@@ -73,7 +71,7 @@ def synthesis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synthesis]:
         )
     report_path = outdir / "validation-report.json"
     report = json.loads(report_path.read_text()) if report_path.exists() else {}
-    yield Synthesis(outdir=outdir, stages=stages, validation_report=report)
+    return Synthesis(outdir=outdir, stages=stages, validation_report=report)
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,8 @@ def test_every_tier_spans_two_availability_zones(stage: Stage) -> None:
 def test_nat_gateways_per_stage(dev: Stage, prod: Stage) -> None:
     dev.template.resource_count_is("AWS::EC2::NatGateway", 1)
     prod.template.resource_count_is("AWS::EC2::NatGateway", 2)
-    assert dev.config.nat_gateways == 1 and prod.config.nat_gateways == 2
+    assert dev.config.nat_gateways == 1
+    assert prod.config.nat_gateways == 2
 
 
 def test_nat_gateways_live_in_public_subnets_and_prod_has_one_per_zone(stage: Stage) -> None:
