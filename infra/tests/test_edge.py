@@ -81,8 +81,8 @@ def test_deregistration_delay_fits_in_the_task_stop_timeout(stage: Stage) -> Non
 
 def test_with_a_domain_https_serves_the_api_and_http_redirects(prod: Stage) -> None:
     listeners = {
-        int(l["Properties"]["Port"]): l["Properties"]
-        for l in prod.resources("AWS::ElasticLoadBalancingV2::Listener").values()
+        int(listener["Properties"]["Port"]): listener["Properties"]
+        for listener in prod.resources("AWS::ElasticLoadBalancingV2::Listener").values()
     }
     assert set(listeners) == {80, 443}
     https = listeners[443]

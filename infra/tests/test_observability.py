@@ -73,9 +73,8 @@ def test_alarms_cover_the_failure_modes(stage: Stage) -> None:
     (latency,) = by_metric["TargetResponseTime"]
     assert latency["ExtendedStatistic"] == "p99"
     assert "UnHealthyHostCount" in by_metric
-    assert (
-        "CPUUtilization" in by_metric and by_metric["CPUUtilization"][0]["Namespace"] == "AWS/RDS"
-    )
+    assert "CPUUtilization" in by_metric
+    assert by_metric["CPUUtilization"][0]["Namespace"] == "AWS/RDS"
     (storage,) = by_metric["FreeStorageSpace"]
     assert storage["ComparisonOperator"] == "LessThanThreshold"
     assert {"ReadThrottleEvents", "WriteThrottleEvents"} <= set(by_metric)
