@@ -270,7 +270,7 @@ class ApiService(Construct):
             "AwsSolutions-IAM5[Resource::*]",
             "ecr:GetAuthorizationToken has no resource-level permissions: AWS only accepts '*' "
             "for it. Pulling layers is limited to the CDK assets repository, logs to this "
-            "service's log group, secrets to the four the task reads.",
+            "service's log group, secrets to the three the task reads.",
         )
         acknowledge(
             self.task_definition,
