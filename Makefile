@@ -6,8 +6,10 @@ UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/uv/bin/uv)
 PYTEST := $(UV) run --frozen pytest
 MYSQL_TEST_URL ?= mysql+asyncmy://root@127.0.0.1:3306/test?charset=utf8mb4
 
-.PHONY: help setup run test lint test-backend test-backend-sqlite test-backend-mysql test-local \
-	openapi migration clean
+.PHONY: help setup system-deps run test lint test-backend test-backend-sqlite test-backend-mysql \
+	test-local openapi migration clean
+
+include infra/infra.mk
 
 help:
 	@echo "make run    start Shipdeck on http://127.0.0.1:8000 (DynamoDB-API server, simulators, API, web app)"
@@ -28,13 +30,22 @@ local/node_modules/.package-lock.json: local/package.json local/package-lock.jso
 
 setup: .tools/python.stamp local/node_modules/.package-lock.json
 
+# Debian packages the tests use: haproxy (load-balancer stand-in), graphviz (architecture diagram).
+SYSTEM_PACKAGES := haproxy graphviz
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+		else echo "missing Debian packages:$$missing (sudo apt-get install$$missing)"; exit 1; fi; \
+	fi
+
 run: setup
 	$(UV) run --frozen python -m shipdeck_local.stack
 
 lint: setup
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
-	$(UV) run --frozen mypy backend/shipdeck local/shipdeck_local
+	$(UV) run --frozen mypy backend/shipdeck local/shipdeck_local infra/shipdeck_infra
 
 test-backend-sqlite: setup
 	SHIPDECK_TEST_DATABASE=sqlite $(PYTEST) backend/tests -q
@@ -49,7 +60,7 @@ test-backend: test-backend-sqlite test-backend-mysql
 test-local: setup
 	$(PYTEST) local/tests -q
 
-test: lint test-backend test-local
+test: system-deps lint test-backend test-local test-infra
 
 openapi: setup
 	$(UV) run --frozen shipdeck openapi > docs/openapi.json

@@ -10,18 +10,18 @@ CDK_OUT := $(INFRA_DIR)/cdk.out
 
 .PHONY: synth test-infra lint-infra diagram compose-config
 
-synth:
-	cd $(INFRA_DIR) && uv run --package shipdeck-infra python app.py
+synth: setup
+	cd $(INFRA_DIR) && $(UV) run --frozen --package shipdeck-infra python app.py
 	@echo "templates in $(CDK_OUT)/"
 
-test-infra:
-	uv run pytest $(INFRA_DIR)/tests -q
+test-infra: setup
+	$(PYTEST) $(INFRA_DIR)/tests -q
 
 lint-infra: synth
-	uv run cfn-lint $(CDK_OUT)/*.template.json
+	$(UV) run --frozen cfn-lint $(CDK_OUT)/*.template.json
 
 diagram:
-	cd $(INFRA_DIR) && uv run --package shipdeck-infra python -m shipdeck_infra.diagram
+	cd $(INFRA_DIR) && $(UV) run --frozen --package shipdeck-infra python -m shipdeck_infra.diagram
 
 compose-config:
 	docker compose config --quiet

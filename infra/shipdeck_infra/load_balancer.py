@@ -9,8 +9,8 @@ from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
-from shipdeck import runtime_contract as contract
 
+from shipdeck import runtime_contract as contract
 from shipdeck_infra._common import acknowledge, removal_policy
 
 # The load balancer stops sending new requests to a deregistered task and waits this long for

@@ -13,6 +13,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_rds as rds
 from aws_cdk import aws_sns as sns
 from constructs import Construct
+
 from shipdeck import runtime_contract as contract
 
 EXTERNAL_SERVICES = ("deepseek", "sleakops")

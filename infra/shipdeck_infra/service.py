@@ -14,8 +14,8 @@ from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
-from shipdeck import runtime_contract as contract
 
+from shipdeck import runtime_contract as contract
 from shipdeck_infra._common import acknowledge, removal_policy, retention
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]

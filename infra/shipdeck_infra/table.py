@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
+
 from shipdeck import runtime_contract
 from shipdeck.runtime_contract import KeyAttribute, TableSchema
-
 from shipdeck_infra._common import removal_policy
 
 _TYPES = {

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from aws_cdk.assertions import Template
+
 from shipdeck_infra.app import build_app
 from shipdeck_infra.config import REFERENCE_CONTEXT, StageConfig
 from shipdeck_infra.stack import ShipdeckStack

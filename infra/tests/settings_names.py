@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pydantic import BaseModel
+
 from shipdeck.settings import Settings
 
 PREFIX = "SHIPDECK_"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from shipdeck_infra.config import ConfigError, DomainConfig, load_stage
 
 from .settings_names import settings_field

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from shipdeck import runtime_contract as contract
 
 from .conftest import REPOSITORY_ROOT, Synthesis

@@ -131,6 +131,7 @@ def test_a_different_contract_schema_changes_the_table() -> None:
     """The table follows whatever schema it is given: nothing is restated in the infra code."""
     import aws_cdk as cdk
     from aws_cdk.assertions import Template
+
     from shipdeck.runtime_contract import GlobalIndex, KeyAttribute, TableSchema
     from shipdeck_infra.table import Table
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aws_cdk.assertions import Match
+
 from shipdeck import runtime_contract as contract
 from shipdeck_infra.load_balancer import DEREGISTRATION_DELAY_SECONDS
 

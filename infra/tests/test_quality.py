@@ -9,6 +9,7 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_s3 as s3
 from cfnlint.api import lint_all, lint_file
+
 from shipdeck_infra.app import build_app
 from shipdeck_infra.config import REFERENCE_CONTEXT
 
