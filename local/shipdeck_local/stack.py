@@ -26,16 +26,21 @@ from shipdeck.settings import Settings
 from shipdeck_local.dynamodb import LOCAL_ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY, DynamoDBServer
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-DYNAMODB_PORT = 8100
-DEEPSEEK_PORT = 8101
-SLEAKOPS_PORT = 8102
 DEEPSEEK_LOCAL_KEY = "sk-shipdeck-local"
 SLEAKOPS_LOCAL_KEY = "shipdeck-local-key"
+
+
+@dataclass(frozen=True)
+class Ports:
+    dynamodb: int = 8100
+    deepseek: int = 8101
+    sleakops: int = 8102
 
 
 @dataclass
 class Stack:
     settings: Settings
+    ports: Ports = field(default_factory=Ports)
     env: dict[str, str] = field(default_factory=dict)
     processes: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
     dynamodb: DynamoDBServer | None = None
@@ -60,9 +65,9 @@ class Stack:
         if self.settings.dynamodb.endpoint_url:
             self.say(f"DynamoDB: using {self.settings.dynamodb.endpoint_url}")
             return
-        _require_free(DYNAMODB_PORT, "the DynamoDB-API server")
+        _require_free(self.ports.dynamodb, "the DynamoDB-API server")
         data = self.settings.data_dir / "dynamodb"
-        self.dynamodb = DynamoDBServer(port=DYNAMODB_PORT, data_dir=data).start()
+        self.dynamodb = DynamoDBServer(port=self.ports.dynamodb, data_dir=data).start()
         self.env.update(
             {
                 "SHIPDECK_DYNAMODB_ENDPOINT_URL": self.dynamodb.endpoint_url,
@@ -74,15 +79,15 @@ class Stack:
 
     def start_simulators(self) -> None:
         if not self.settings.deepseek.api_key.get_secret_value():
-            self._spawn_simulator("deepseek", DEEPSEEK_PORT, "/models")
+            self._spawn_simulator("deepseek", self.ports.deepseek, "/models")
             self.env["SHIPDECK_DEEPSEEK_API_KEY"] = DEEPSEEK_LOCAL_KEY
-            self.env["SHIPDECK_DEEPSEEK_BASE_URL"] = f"http://127.0.0.1:{DEEPSEEK_PORT}"
+            self.env["SHIPDECK_DEEPSEEK_BASE_URL"] = f"http://127.0.0.1:{self.ports.deepseek}"
         else:
             self.say(f"DeepSeek: the real service at {self.settings.deepseek.base_url}")
         if not self.settings.sleakops.api_key.get_secret_value():
-            self._spawn_simulator("sleakops", SLEAKOPS_PORT, "/api/")
+            self._spawn_simulator("sleakops", self.ports.sleakops, "/api/")
             self.env["SHIPDECK_SLEAKOPS_API_KEY"] = SLEAKOPS_LOCAL_KEY
-            self.env["SHIPDECK_SLEAKOPS_BASE_URL"] = f"http://127.0.0.1:{SLEAKOPS_PORT}/api/"
+            self.env["SHIPDECK_SLEAKOPS_BASE_URL"] = f"http://127.0.0.1:{self.ports.sleakops}/api/"
         else:
             self.say(f"SleakOps: the real service at {self.settings.sleakops.base_url}")
 
@@ -193,9 +198,21 @@ def _stop_on_sigterm(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m shipdeck_local.stack",
+        description="Run Shipdeck and its local stand-ins. The API's address, data directory and "
+        "database come from SHIPDECK_HTTP_PORT, SHIPDECK_DATA_DIR and SHIPDECK_DATABASE_URL.",
+    )
+    defaults = Ports()
+    parser.add_argument("--dynamodb-port", type=int, default=defaults.dynamodb)
+    parser.add_argument("--deepseek-port", type=int, default=defaults.deepseek)
+    parser.add_argument("--sleakops-port", type=int, default=defaults.sleakops)
+    args = parser.parse_args(argv)
     settings = Settings()
-    stack = Stack(settings)
+    stack = Stack(settings, Ports(args.dynamodb_port, args.deepseek_port, args.sleakops_port))
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         stack.prepare_env()
