@@ -1,0 +1,219 @@
+"""Read what the conversation says about the project, the release and its errors."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+Task = Literal["explain", "release_notes", "chat", "tool_result"]
+
+_LABEL = r"(?im)^[ \t>*\-•]*(?:the\s+)?{name}\s*[:=]\s*[`\"']?(?P<value>[^`\"'\n]+?)[`\"']?\s*$"
+_ERROR_LABEL = re.compile(
+    r"(?im)^[ \t>*\-•]*(?:errors?|error\s+(?:text|message|output|details)|failure(?:\s+reason)?|"
+    r"reason)\s*[:=][ \t]*(?P<value>.*)$"
+)
+_ERROR_WORDS = re.compile(
+    r"(?i)(\berror\b|\bexception\b|traceback|\bfatal\b|backoff|oomkilled|\bdenied\b|"
+    r"not found|exit(?:ed)? (?:with )?code|\bfailed to\b|timed out|deadline exceeded|refused)"
+)
+_INLINE_ERROR = re.compile(r"(?i)\berrors?\s*[:=]\s*(?P<e>\S.*)$")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+(?P<item>.+)$")
+_NOTES_WORDS = re.compile(r"(?i)release[\s-]notes|changelog|change log|what changed")
+_EXPLAIN_WORDS = re.compile(
+    r"(?i)\bexplain\b|\bwhy\b.*\b(fail|break|error)|what went wrong|diagnos|root cause|troubleshoot"
+)
+
+
+def _labelled(text: str, *names: str) -> str | None:
+    for name in names:
+        found = re.search(_LABEL.format(name=name), text)
+        if found:
+            value = found.group("value").strip().strip("`\"'").strip()
+            if value:
+                return value
+    return None
+
+
+def _word_after(text: str, *names: str) -> str | None:
+    """A value written inline, e.g. "branch `main`" or "image=shipdeck:1.2"."""
+    for name in names:
+        found = re.search(rf"(?i)\b{name}\b\s*(?:[:=]\s*|\s+)[`\"']?(?P<v>[\w./:@+-]+)", text)
+        if found:
+            return found.group("v").rstrip(".,;:")
+    return None
+
+
+@dataclass
+class ReleaseFacts:
+    kind: str | None = None  # "build" or "deploy"
+    state: str | None = None
+    branch: str | None = None
+    environment: str | None = None
+    image: str | None = None
+    commit: str | None = None
+    tag: str | None = None
+    errors: str | None = None
+    text: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return (self.state or "").lower() in {"error", "failed", "timed_out", "submit_failed"}
+
+
+def _kind_of(text: str) -> str | None:
+    labelled = _labelled(text, "kind", "type")
+    probe = (labelled or text).lower()
+    if re.search(r"\bdeploy", probe):
+        return "deploy"
+    if re.search(r"\bbuild", probe):
+        return "build"
+    return None
+
+
+_DEPLOY_TARGET = re.compile(r"(?i)\bdeploy\w*\s+(?:of\s+\S+\s+)?to\s+[`\"']?(?P<v>[\w.-]+)")
+
+
+def _environment_of(text: str) -> str | None:
+    named = _labelled(text, "environment", "env") or _word_after(text, "environment", "env")
+    if named:
+        return named
+    target = _DEPLOY_TARGET.search(text)
+    return target.group("v") if target else None
+
+
+def release_facts(text: str) -> ReleaseFacts:
+    kind = _kind_of(text)
+    return ReleaseFacts(
+        kind=kind,
+        state=_labelled(text, "state", "status") or _word_after(text, "state", "status"),
+        branch=_labelled(text, "branch") or _word_after(text, "branch"),
+        environment=_environment_of(text),
+        image=_labelled(text, "image", "image tag") or _word_after(text, "image"),
+        commit=_labelled(text, "commit") or _word_after(text, "commit"),
+        tag=_labelled(text, "tag") or _word_after(text, "tag"),
+        text=text,
+    )
+
+
+def error_lines(text: str) -> list[str]:
+    """Error text, verbatim: labelled lines first, then lines that read like errors."""
+    lines = text.splitlines()
+    found: list[str] = []
+    for index, line in enumerate(lines):
+        labelled = _ERROR_LABEL.match(line)
+        if not labelled:
+            continue
+        value = labelled.group("value").strip().strip("`\"'")
+        if value and value.lower() not in {"none", "null", "-", "n/a"}:
+            found.append(value)
+            continue
+        # A heading: take the block under it, up to the next blank line.
+        for following in lines[index + 1 :]:
+            if not following.strip():
+                if found:
+                    break
+                continue
+            found.append(following.strip().lstrip(">").strip().strip("`"))
+    if found:
+        return _unique(found)[:4]
+    for line in lines:
+        stripped = line.strip().lstrip(">*-• ").strip("`")
+        inline = _INLINE_ERROR.search(stripped)
+        if inline:
+            found.append(inline.group("e").strip().strip("`\"'"))
+            continue
+        if (
+            _ERROR_WORDS.search(stripped)
+            and not stripped.endswith("?")
+            and not re.search(r"(?i)\b(explain|you are|your task|answer|describe)\b", stripped)
+        ):
+            found.append(stripped)
+    return _unique(found)[:4]
+
+
+def _unique(items: list[str]) -> list[str]:
+    seen: set[str] = set()
+    kept = []
+    for item in items:
+        if item not in seen:
+            seen.add(item)
+            kept.append(item)
+    return kept
+
+
+def release_items(text: str) -> list[ReleaseFacts]:
+    """Bullet or numbered lines that describe releases (branches, commits, tags, states)."""
+    items = []
+    for line in text.splitlines():
+        matched = _LIST_ITEM.match(line)
+        if not matched:
+            continue
+        item = matched.group("item")
+        if not re.search(r"(?i)\b(build|deploy\w*|branch|commit|tag|image|state|status)\b", item):
+            continue
+        facts = release_facts(item)
+        inline_error = _INLINE_ERROR.search(item)
+        if inline_error:
+            facts.errors = inline_error.group("e").strip().strip("`\"'")
+        items.append(facts)
+    return items
+
+
+@dataclass
+class PromptContext:
+    task: Task
+    project: str | None
+    question: str
+    release: ReleaseFacts
+    errors: list[str] = field(default_factory=list)
+    releases: list[ReleaseFacts] = field(default_factory=list)
+    environments: list[str] = field(default_factory=list)
+    tool_result: str | None = None
+    tool_name: str | None = None
+
+
+def _environments(text: str) -> list[str]:
+    listed = _labelled(text, "environments", "envs")
+    if listed:
+        return [name.strip(" `") for name in re.split(r"[,/]| and ", listed) if name.strip(" `")]
+    return []
+
+
+def read_context(
+    *, system: str, user_texts: list[str], last_role: str, last_content: str, tool_name: str | None
+) -> PromptContext:
+    question = user_texts[-1] if user_texts else ""
+    everything = "\n".join([system, *user_texts])
+    project = _labelled(everything, "project", "project name", "sleakops project") or _word_after(
+        everything, "project"
+    )
+    errors = error_lines(everything)
+    releases = release_items(everything)
+    if last_role == "tool":
+        task: Task = "tool_result"
+    elif _NOTES_WORDS.search(system) or _NOTES_WORDS.search(question):
+        task = "release_notes"
+    elif _EXPLAIN_WORDS.search(system) or (
+        # A single message that carries both the request and the failing release's details.
+        len(user_texts) == 1 and _EXPLAIN_WORDS.search(question) and error_lines(question)
+    ):
+        task = "explain"
+    else:
+        task = "chat"
+    # Error text mentions images and branches too ("image x not found"): read the release's
+    # own facts from the other lines.
+    facts_text = "\n".join(
+        line for line in everything.splitlines() if not any(e in line for e in errors)
+    )
+    return PromptContext(
+        task=task,
+        project=project,
+        question=question.strip(),
+        release=release_facts(facts_text),
+        errors=errors,
+        releases=releases,
+        environments=_environments(everything),
+        tool_result=last_content if last_role == "tool" else None,
+        tool_name=tool_name,
+    )
