@@ -54,6 +54,17 @@ def uvicorn_config(
     )
 
 
+class _PromptServer(uvicorn.Server):
+    """uvicorn checks for a stop request every 100 ms; tests start and stop a server per test,
+    so check every 10 ms instead."""
+
+    async def main_loop(self) -> None:
+        counter = 0
+        while not await self.on_tick(counter):
+            counter = (counter + 1) % 864000
+            await asyncio.sleep(0.01)
+
+
 class ServedApp:
     """An ASGI app running in uvicorn on its own thread and event loop.
 
@@ -97,7 +108,7 @@ class ServedApp:
         self._socket = sock
         self.port = sock.getsockname()[1]
         config = uvicorn_config(self.app, host=self.host, port=self.port, log_level=self._log_level)
-        self._server = server = uvicorn.Server(config)
+        self._server = server = _PromptServer(config)
         self._thread = threading.Thread(
             target=lambda: asyncio.run(server.serve(sockets=[sock])),
             name=f"served-app-{self.port}",

@@ -18,6 +18,7 @@ from shipdeck_local.simulators.deepseek.errors import error_body
 
 DONE = b"data: [DONE]\n\n"
 ARGUMENT_FRAGMENT = 8
+SPLIT_PAUSE_S = 0.02
 _UNSET = object()
 
 
@@ -100,9 +101,9 @@ def build_chunks(
 class StreamPlan:
     writes: list[bytes]
     ending: Literal["end", "stall", "reset"]
-    # A pause between writes even without a chunk delay, so split writes reach the client as
-    # separate reads rather than being coalesced by TCP.
-    min_gap_s: float = 0.0
+    # Writes preceded by a short pause even without a chunk delay, so the two halves of a
+    # split event reach the client as separate reads rather than being coalesced by TCP.
+    pause_before: frozenset[int] = frozenset()
 
 
 def _frame(chunk: dict[str, Any]) -> bytes:
@@ -172,6 +173,7 @@ def plan_stream(
 
     at = max(0, min(f.malformed_at_chunk - 1, len(frames) - 1))
     writes: list[bytes] = list(frames)
+    pause_before: frozenset[int] = frozenset()
     if f.malformed and frames:
         kind = f.malformed
         if kind in {"truncated_json", "non_json", "missing_data_prefix", "no_space"}:
@@ -183,18 +185,19 @@ def plan_stream(
         elif kind == "split_event":
             middle = len(frames[at]) // 2
             writes = [*frames[:at], frames[at][:middle], frames[at][middle:], *frames[at + 1 :]]
+            pause_before = frozenset({at + 1})
         elif kind == "split_utf8":
             target = next(
                 (i for i in range(at, len(frames)) if any(b >= 0x80 for b in frames[i])), at
             )
             writes = [*frames[:target], *_split_utf8(frames[target]), *frames[target + 1 :]]
-    gap = 0.02 if f.malformed in {"split_event", "split_utf8"} else 0.0
-    return StreamPlan(writes=writes, ending=ending, min_gap_s=gap)
+            pause_before = frozenset({target + 1})
+    return StreamPlan(writes=writes, ending=ending, pause_before=pause_before)
 
 
 async def send_stream(exchange: Exchange, plan: StreamPlan, chunk_delay_s: float) -> None:
-    pause = max(chunk_delay_s, plan.min_gap_s)
     for index, data in enumerate(plan.writes):
+        pause = max(chunk_delay_s, SPLIT_PAUSE_S if index in plan.pause_before else 0.0)
         if index and pause > 0:
             await asyncio.sleep(pause)
         await exchange.write(data)

@@ -35,6 +35,15 @@ def _labelled(text: str, *names: str) -> str | None:
     return None
 
 
+def _token(text: str, *names: str) -> str | None:
+    """A labelled single value (a name, branch, tag...): its first word."""
+    value = _labelled(text, *names)
+    if value is None:
+        return None
+    first = value.split()[0].strip("`\"'").rstrip(".,;:")
+    return first or None
+
+
 def _word_after(text: str, *names: str) -> str | None:
     """A value written inline, e.g. "branch `main`" or "image=shipdeck:1.2"."""
     for name in names:
@@ -75,7 +84,7 @@ _DEPLOY_TARGET = re.compile(r"(?i)\bdeploy\w*\s+(?:of\s+\S+\s+)?to\s+[`\"']?(?P<
 
 
 def _environment_of(text: str) -> str | None:
-    named = _labelled(text, "environment", "env") or _word_after(text, "environment", "env")
+    named = _token(text, "environment", "env") or _word_after(text, "environment", "env")
     if named:
         return named
     target = _DEPLOY_TARGET.search(text)
@@ -86,12 +95,12 @@ def release_facts(text: str) -> ReleaseFacts:
     kind = _kind_of(text)
     return ReleaseFacts(
         kind=kind,
-        state=_labelled(text, "state", "status") or _word_after(text, "state", "status"),
-        branch=_labelled(text, "branch") or _word_after(text, "branch"),
+        state=_token(text, "state", "status") or _word_after(text, "state", "status"),
+        branch=_token(text, "branch") or _word_after(text, "branch"),
         environment=_environment_of(text),
-        image=_labelled(text, "image", "image tag") or _word_after(text, "image"),
-        commit=_labelled(text, "commit") or _word_after(text, "commit"),
-        tag=_labelled(text, "tag") or _word_after(text, "tag"),
+        image=_token(text, "image", "image tag") or _word_after(text, "image"),
+        commit=_token(text, "commit") or _word_after(text, "commit"),
+        tag=_token(text, "tag") or _word_after(text, "tag"),
         text=text,
     )
 
@@ -185,7 +194,7 @@ def read_context(
 ) -> PromptContext:
     question = user_texts[-1] if user_texts else ""
     everything = "\n".join([system, *user_texts])
-    project = _labelled(everything, "project", "project name", "sleakops project") or _word_after(
+    project = _token(everything, "project", "project name", "sleakops project") or _word_after(
         everything, "project"
     )
     errors = error_lines(everything)
