@@ -1,4 +1,8 @@
-"""Each test gets its own simulator on its own loopback port: no state is shared."""
+"""Simulators for the tests, on real loopback ports.
+
+`deepseek` / `sleakops` share one server per session and reset it before each test, so every
+test starts from the initial state; `*_factory` starts a fresh server with other settings.
+"""
 
 from __future__ import annotations
 
@@ -59,15 +63,25 @@ class RunningSleakOps:
         return self.url + "/api/"
 
 
+def _deepseek_config(**settings: object) -> DeepSeekConfig:
+    return DeepSeekConfig.model_validate(
+        {"chunk_delay_s": 0.0, "keepalive_interval_s": 0.05, **settings}
+    )
+
+
+def _sleakops_config(**settings: object) -> SleakOpsConfig:
+    return SleakOpsConfig.model_validate(
+        {"build_steps": FAST_STEPS, "deploy_steps": FAST_STEPS, **settings}
+    )
+
+
 @pytest.fixture
 def deepseek_factory() -> Iterator[Callable[..., RunningDeepSeek]]:
+    """A fresh simulator with the given settings, stopped after the test."""
     served: list[ServedApp] = []
 
     def start(**settings: object) -> RunningDeepSeek:
-        config = DeepSeekConfig.model_validate(
-            {"chunk_delay_s": 0.0, "keepalive_interval_s": 0.05, **settings}
-        )
-        app = ServedApp(create_deepseek(config))
+        app = ServedApp(create_deepseek(_deepseek_config(**settings)))
         app.start()
         served.append(app)
         return RunningDeepSeek(app.base_url, DeepSeekControl(app.base_url))
@@ -77,20 +91,27 @@ def deepseek_factory() -> Iterator[Callable[..., RunningDeepSeek]]:
         app.stop()
 
 
+@pytest.fixture(scope="session")
+def _deepseek_server() -> Iterator[ServedApp]:
+    with ServedApp(create_deepseek(_deepseek_config())) as app:
+        yield app
+
+
 @pytest.fixture
-def deepseek(deepseek_factory: Callable[..., RunningDeepSeek]) -> RunningDeepSeek:
-    return deepseek_factory()
+def deepseek(_deepseek_server: ServedApp) -> RunningDeepSeek:
+    """The default simulator, reset to its initial state for this test."""
+    sim = RunningDeepSeek(_deepseek_server.base_url, DeepSeekControl(_deepseek_server.base_url))
+    sim.control.reset()
+    return sim
 
 
 @pytest.fixture
 def sleakops_factory() -> Iterator[Callable[..., RunningSleakOps]]:
+    """A fresh simulator with the given settings, stopped after the test."""
     served: list[ServedApp] = []
 
     def start(**settings: object) -> RunningSleakOps:
-        config = SleakOpsConfig.model_validate(
-            {"build_steps": FAST_STEPS, "deploy_steps": FAST_STEPS, **settings}
-        )
-        app = ServedApp(create_sleakops(config))
+        app = ServedApp(create_sleakops(_sleakops_config(**settings)))
         app.start()
         served.append(app)
         return RunningSleakOps(app.base_url, SleakOpsControl(app.base_url))
@@ -100,9 +121,18 @@ def sleakops_factory() -> Iterator[Callable[..., RunningSleakOps]]:
         app.stop()
 
 
+@pytest.fixture(scope="session")
+def _sleakops_server() -> Iterator[ServedApp]:
+    with ServedApp(create_sleakops(_sleakops_config())) as app:
+        yield app
+
+
 @pytest.fixture
-def sleakops(sleakops_factory: Callable[..., RunningSleakOps]) -> RunningSleakOps:
-    return sleakops_factory()
+def sleakops(_sleakops_server: ServedApp) -> RunningSleakOps:
+    """The default simulator, reset to its initial state for this test."""
+    sim = RunningSleakOps(_sleakops_server.base_url, SleakOpsControl(_sleakops_server.base_url))
+    sim.control.reset()
+    return sim
 
 
 @dataclass

@@ -477,3 +477,12 @@ def test_logprobs_in_non_thinking_mode(deepseek: RunningDeepSeek) -> None:
 
 def test_jitter_is_seeded() -> None:
     assert random.Random(3).uniform(0, 1) == random.Random(3).uniform(0, 1)
+
+
+def test_request_log_keeps_the_newest_entries(
+    deepseek_factory: Callable[..., RunningDeepSeek],
+) -> None:
+    sim = deepseek_factory(request_log_limit=3)
+    for _ in range(5):
+        httpx.get(sim.url + "/models", headers=AUTH)
+    assert [e.seq for e in sim.control.request_log()] == [3, 4, 5]

@@ -58,9 +58,12 @@ def _split_authorization(value: str | None) -> tuple[str | None, str | None]:
 
 
 class RequestLog:
-    def __init__(self) -> None:
+    """Oldest entries are dropped past ``limit``, so a long local run does not grow for ever."""
+
+    def __init__(self, limit: int = 10_000) -> None:
         self._entries: list[LoggedRequest] = []
         self._next_seq = 1
+        self.limit = limit
 
     def record(self, scope: Scope, body: bytes) -> LoggedRequest:
         headers = Headers(scope=scope)
@@ -86,6 +89,8 @@ class RequestLog:
         )
         self._next_seq += 1
         self._entries.append(entry)
+        if len(self._entries) > self.limit:
+            del self._entries[: len(self._entries) - self.limit]
         return entry
 
     @staticmethod

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import fnmatch
+import json
 import logging
 import random
 from collections.abc import Mapping
@@ -25,7 +26,7 @@ from shipdeck_local.simulators.common.faults import (
     FaultSpecError,
     resolve_fault,
 )
-from shipdeck_local.simulators.common.request_log import RequestLog
+from shipdeck_local.simulators.common.request_log import LoggedRequest, RequestLog
 from shipdeck_local.simulators.common.routing import Matched, Route, Router, WrongMethod
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,8 @@ class SimulatorConfig(BaseModel):
     seed: int = 20260424
     # Fault rules installed at start and after every reset.
     faults: list[FaultRule] = Field(default_factory=list)
+    # How many requests the log keeps (oldest dropped first).
+    request_log_limit: int = 10_000
 
 
 ConfigT = TypeVar("ConfigT", bound=SimulatorConfig)
@@ -99,6 +102,7 @@ class Simulator(Generic[ConfigT]):
         self.config = self.initial_config
         self.rng = random.Random(self.config.seed)
         self.request_log.clear()
+        self.request_log.limit = self.config.request_log_limit
         self.fault_book.clear()
         for rule in self.config.faults:
             self.fault_book.add(rule)
@@ -107,6 +111,7 @@ class Simulator(Generic[ConfigT]):
     def update_settings(self, changes: Mapping[str, Any]) -> ConfigT:
         merged = {**self.config.model_dump(), **changes}
         self.config = type(self.config).model_validate(merged)
+        self.request_log.limit = self.config.request_log_limit
         return self.config
 
     # -- ASGI ------------------------------------------------------------------------------------
@@ -204,8 +209,6 @@ class Simulator(Generic[ConfigT]):
     # -- control API -----------------------------------------------------------------------------
 
     async def _serve_control(self, scope: Scope, receive: Receive, send: Send, body: bytes) -> None:
-        from shipdeck_local.simulators.common.request_log import LoggedRequest
-
         # The control API is not logged; a throwaway entry keeps Exchange's shape.
         entry = LoggedRequest(
             seq=0,
@@ -254,8 +257,6 @@ class Simulator(Generic[ConfigT]):
         if not exchange.body:
             return {}
         try:
-            import json
-
             return json.loads(exchange.body)
         except ValueError as exc:
             raise ControlError(f"body is not JSON: {exc}") from exc
