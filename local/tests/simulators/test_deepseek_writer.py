@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from shipdeck_local.simulators.deepseek.writer import write_reply
 
 EXPLAIN = [
@@ -93,3 +95,46 @@ def test_explain_without_error_does_not_invent_one() -> None:
     ]
     reply = write_reply(messages, seed=1)
     assert "shows no failure" in reply.content
+
+
+def test_json_context_is_read_like_labelled_lines() -> None:
+    context = {
+        "project": {"name": "shipdeck-demo"},
+        "release": {
+            "kind": "deploy",
+            "state": "error",
+            "environment": "prod",
+            "image": "shipdeck-demo:broken",
+            "errors": "ImagePullBackOff: image shipdeck-demo:broken not found",
+        },
+    }
+    messages = [
+        {"role": "system", "content": "Explain why this release failed."},
+        {"role": "user", "content": json.dumps(context, indent=2)},
+    ]
+    reply = write_reply(messages, seed=1)
+    assert reply.context.project == "shipdeck-demo"
+    assert "> ImagePullBackOff: image shipdeck-demo:broken not found" in reply.content
+    assert "to `prod` (image `shipdeck-demo:broken`)" in reply.content
+
+    notes = {
+        "releases": [
+            {"kind": "build", "branch": "feature/x", "commit": "abc1234", "state": "created"},
+            {
+                "kind": "deploy",
+                "environment": "prod",
+                "state": "error",
+                "errors": "CrashLoopBackOff",
+            },
+        ]
+    }
+    fenced = f"Project: shipdeck-demo\n```json\n{json.dumps(notes)}\n```"
+    reply = write_reply(
+        [
+            {"role": "system", "content": "Write release notes."},
+            {"role": "user", "content": fenced},
+        ],
+        seed=1,
+    )
+    assert "Built `feature/x` at `abc1234`" in reply.content
+    assert "ended in `error`: CrashLoopBackOff." in reply.content

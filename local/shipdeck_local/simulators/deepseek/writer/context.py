@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Task = Literal["explain", "release_notes", "chat", "tool_result"]
 
-_LABEL = r"(?im)^[ \t>*\-•]*(?:the\s+)?{name}\s*[:=]\s*[`\"']?(?P<value>[^`\"'\n]+?)[`\"']?\s*$"
+# "Label: value" at the start of a line (after bullets or quotes), on that line only.
+_LABEL = (
+    r"(?im)^[ \t>*\-•]*(?:the[ \t]+)?{name}[ \t]*[:=][ \t]*"
+    r"[`\"']?(?P<value>[^`\"'\n]+?)[`\"']?[ \t]*$"
+)
 _ERROR_LABEL = re.compile(
     r"(?im)^[ \t>*\-•]*(?:errors?|error\s+(?:text|message|output|details)|failure(?:\s+reason)?|"
     r"reason)\s*[:=][ \t]*(?P<value>.*)$"
@@ -23,6 +28,55 @@ _NOTES_WORDS = re.compile(r"(?i)release[\s-]notes|changelog|change log|what chan
 _EXPLAIN_WORDS = re.compile(
     r"(?i)\bexplain\b|\bwhy\b.*\b(fail|break|error)|what went wrong|diagnos|root cause|troubleshoot"
 )
+
+
+_JSON_FENCE = re.compile(r"```(?:json)?\s*\n(?P<body>[\[{].*?)\n```", re.DOTALL)
+
+
+def _json_lines(value: Any, indent: str = "") -> list[str]:
+    """JSON as "key: value" lines and bullets, the shape the heuristics below read."""
+    lines: list[str] = []
+    if isinstance(value, dict):
+        scalars = {k: v for k, v in value.items() if not isinstance(v, dict | list)}
+        nested = {k: v for k, v in value.items() if isinstance(v, dict | list)}
+        lines += [f"{indent}{k}: {v}" for k, v in scalars.items() if v not in (None, "")]
+        for key, child in nested.items():
+            # {"project": {"name": "x"}} also reads as "project: x".
+            named = child.get("name") if isinstance(child, dict) else None
+            lines.append(f"{indent}{key}: {named}" if named else f"{indent}{key}:")
+            lines += _json_lines(child, indent)
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict):
+                # One release per bullet; errors last so an inline "errors:" ends the line.
+                parts = sorted(
+                    (f"{k}: {v}" for k, v in item.items() if not isinstance(v, dict | list)),
+                    key=lambda part: part.startswith("errors"),
+                )
+                lines.append(f"{indent}- " + ", ".join(parts))
+            else:
+                lines.append(f"{indent}- {item}")
+    else:
+        lines.append(f"{indent}{value}")
+    return lines
+
+
+def normalise(text: str) -> str:
+    """Turn JSON context (a whole message, or fenced JSON blocks) into labelled lines."""
+    stripped = text.strip()
+    if stripped.startswith(("{", "[")):
+        try:
+            return "\n".join(_json_lines(json.loads(stripped)))
+        except ValueError:
+            return text
+
+    def expand(match: re.Match[str]) -> str:
+        try:
+            return "\n".join(_json_lines(json.loads(match.group("body"))))
+        except ValueError:
+            return match.group(0)
+
+    return _JSON_FENCE.sub(expand, text)
 
 
 def _labelled(text: str, *names: str) -> str | None:
@@ -192,6 +246,8 @@ def _environments(text: str) -> list[str]:
 def read_context(
     *, system: str, user_texts: list[str], last_role: str, last_content: str, tool_name: str | None
 ) -> PromptContext:
+    system = normalise(system)
+    user_texts = [normalise(text) for text in user_texts]
     question = user_texts[-1] if user_texts else ""
     everything = "\n".join([system, *user_texts])
     project = _token(everything, "project", "project name", "sleakops project") or _word_after(
