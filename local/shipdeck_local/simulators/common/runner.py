@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import secrets
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,6 +17,7 @@ from shipdeck_local.serve import LOOPBACK, uvicorn_config
 from shipdeck_local.simulators.common.simulator import SimulatorConfig
 
 ConfigT = TypeVar("ConfigT", bound=SimulatorConfig)
+logger = logging.getLogger("shipdeck_local.simulators")
 
 
 def _parse_setting(text: str) -> tuple[str, Any]:
@@ -35,8 +37,11 @@ def run_simulator(
     default_port: int,
     config_type: type[ConfigT],
     create_app: Callable[[ConfigT], ASGIApp],
+    fresh_seed: bool = False,
     argv: Sequence[str] | None = None,
 ) -> None:
+    """``fresh_seed``: without an explicit seed, draw one per start (and log it), so ids never
+    repeat across restarts of a long-lived local run; ``--set seed=N`` replays a run."""
     parser = argparse.ArgumentParser(prog=f"python -m shipdeck_local.simulators.{name}")
     parser.add_argument("--host", default=LOOPBACK, help="address to bind (default: loopback)")
     parser.add_argument("--port", type=int, default=default_port)
@@ -55,8 +60,11 @@ def run_simulator(
 
     data: dict[str, Any] = json.loads(args.config.read_text()) if args.config else {}
     data.update(dict(args.settings))
-    config = config_type.model_validate(data)
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s %(message)s")
+    if fresh_seed and "seed" not in data:
+        data["seed"] = secrets.randbits(31)
+    config = config_type.model_validate(data)
+    logger.info("%s simulator on http://%s:%d (seed=%d)", name, args.host, args.port, config.seed)
     app = create_app(config)
     server = uvicorn.Server(
         uvicorn_config(app, host=args.host, port=args.port, log_level=args.log_level)

@@ -9,4 +9,7 @@ if __name__ == "__main__":
         default_port=DEFAULT_PORT,
         config_type=SleakOpsConfig,
         create_app=create_app,
+        # Build and deployment ids must not repeat when the local run restarts the simulator
+        # while Shipdeck's database keeps the old ones.
+        fresh_seed=True,
     )

@@ -1,7 +1,7 @@
 """The seeded world: accounts, users, project-environments, services and clusters.
 
-Ids are UUID strings derived from the seed and the names, so they are the same on every run
-and after every reset.
+Ids are UUID strings derived from the names alone, so they are the same on every run, with
+any seed, and after every reset.
 """
 
 from __future__ import annotations
@@ -60,8 +60,8 @@ users:
 """
 
 
-def stable_id(seed: int, *parts: str) -> str:
-    return str(uuid.uuid5(_NAMESPACE, ":".join([str(seed), *parts])))
+def stable_id(*parts: str) -> str:
+    return str(uuid.uuid5(_NAMESPACE, ":".join(parts)))
 
 
 @dataclass
@@ -136,10 +136,8 @@ class Cluster:
 
 class Directory:
     def __init__(self, config: SleakOpsConfig) -> None:
-        self.seed = config.seed
         self.accounts: list[Account] = [
-            Account(id=a.id or stable_id(config.seed, "account", a.name), name=a.name)
-            for a in config.accounts
+            Account(id=a.id or stable_id("account", a.name), name=a.name) for a in config.accounts
         ]
         self.users: list[UserFixture] = list(config.users)
         self.project_envs: list[ProjectEnv] = []
@@ -184,18 +182,18 @@ class Directory:
         if existing is not None:
             existing.branch = env.branch
             return existing
-        pe_id = stable_id(self.seed, "project-env", account.id, project.name, env.name)
+        pe_id = stable_id("project-env", account.id, project.name, env.name)
         project_env = ProjectEnv(
             id=pe_id,
             project_name=project.name,
-            environment_id=stable_id(self.seed, "environment", account.id, env.name),
+            environment_id=stable_id("environment", account.id, env.name),
             environment_name=env.name,
             branch=env.branch,
             account_id=account.id,
         )
         project_env.services = [
             {
-                "id": stable_id(self.seed, "service", pe_id, service),
+                "id": stable_id("service", pe_id, service),
                 "name": service,
                 "project_env": pe_id,
                 "kind": "worker" if service == "worker" else "web_service",
@@ -210,7 +208,7 @@ class Directory:
         if account is None:
             raise ValueError(f"unknown account {cluster.account!r}")
         added = Cluster(
-            id=stable_id(self.seed, "cluster", account.id, cluster.name),
+            id=stable_id("cluster", account.id, cluster.name),
             name=cluster.name,
             region=cluster.region,
             account_id=account.id,
