@@ -55,14 +55,22 @@ def uvicorn_config(
 
 
 class _PromptServer(uvicorn.Server):
-    """uvicorn checks for a stop request every 100 ms; tests start and stop a server per test,
-    so check every 10 ms instead."""
+    """Stops quickly, as tests start and stop servers all the time.
+
+    uvicorn checks for a stop request every 100 ms; this checks every 10 ms. Then it hangs up on
+    the connections still open (stalled simulator answers, endless streams), so the app sees a
+    disconnect instead of being cancelled after the graceful-shutdown timeout.
+    """
 
     async def main_loop(self) -> None:
         counter = 0
         while not await self.on_tick(counter):
             counter = (counter + 1) % 864000
             await asyncio.sleep(0.01)
+        for connection in list(self.server_state.connections):
+            transport = getattr(connection, "transport", None)
+            if isinstance(transport, asyncio.Transport):
+                transport.close()
 
 
 class ServedApp:

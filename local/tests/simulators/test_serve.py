@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import socket
+import time
+
 import httpx
 import pytest
 from shipdeck_local.serve import ServedApp, free_port, serve_in_thread
+from shipdeck_local.simulators.sleakops import create_app
 from starlette.types import Receive, Scope, Send
 
 
@@ -45,3 +49,15 @@ def test_free_port_refuses_connections() -> None:
 def test_base_url_needs_a_started_server() -> None:
     with pytest.raises(RuntimeError):
         _ = ServedApp(hello).base_url
+
+
+def test_a_stalled_request_does_not_hold_the_stop() -> None:
+    app = ServedApp(create_app())
+    app.start()
+    with socket.create_connection(("127.0.0.1", app.port)) as client:
+        client.sendall(b"GET /api/account/ HTTP/1.1\r\nHost: x\r\nX-Sim-Fault: stall\r\n\r\n")
+        time.sleep(0.2)
+        started = time.monotonic()
+        app.stop()
+        assert time.monotonic() - started < 0.5
+        assert client.recv(100) == b""  # hung up, no answer
