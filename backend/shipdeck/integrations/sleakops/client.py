@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,7 +59,8 @@ class SleakOpsClient:
             base_url=settings.base_url,
             headers={
                 "Authorization": f"Api-Key {settings.api_key.get_secret_value()}",
-                "User-Agent": "shipdeck/1.0",
+                # The process id tells apart the replicas in SleakOps' logs (and in tests).
+                "User-Agent": f"shipdeck/1.0 (pid {os.getpid()})",
                 "Accept": "application/json",
             },
             timeout=httpx.Timeout(
