@@ -2,7 +2,8 @@
 left running, and the breaker opening and closing as configured.
 
 Bounds (test settings): connect 1 s, read 2 s, total 3 s per call; DeepSeek first token 3 s,
-stream deadline 10 s. A call may exceed its bound only by scheduling noise (0.75 s allowed).
+stream deadline 10 s. A call may exceed its bound only by scheduling noise: 1.5 s is allowed,
+for a 2-core machine running the suite on two workers beside processes of other tests.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from shipdeck_local.simulators.deepseek.control import DeepSeekControl
 from shipdeck_local.simulators.sleakops.control import SleakOpsControl
 from tests.conftest import TEST_RESILIENCE
 
-NOISE = 0.75
+NOISE = 1.5
 MESSAGES = [{"role": "user", "content": "Why did the deployment fail?"}]
 
 
