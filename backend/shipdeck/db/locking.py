@@ -9,7 +9,7 @@ answered as a retryable 503).
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Table, select, update
+from sqlalchemy import URL, Column, Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 
@@ -25,3 +25,10 @@ async def lock_row(session: AsyncSession, model: type[DeclarativeBase], row_id: 
         return bool(result.rowcount)  # type: ignore[attr-defined]
     found = await session.execute(select(id_column).where(id_column == row_id).with_for_update())
     return found.first() is not None
+
+
+def named_lock(purpose: str, url: URL) -> str:
+    """A MySQL named lock for `purpose` in this database. Named locks are server-wide, so the
+    database name is part of the name: two Shipdeck databases on one server never contend.
+    (MySQL caps lock names at 64 characters.)"""
+    return f"shipdeck.{purpose}.{url.database or ''}"[:64]

@@ -21,10 +21,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, make_url
 
 from shipdeck.db.engine import create_engine
+from shipdeck.db.locking import named_lock
 from shipdeck.observability.logs import get_logger
 from shipdeck.settings import Settings
 
-LOCK_NAME = "shipdeck.migrations"
 LOCK_WAIT_SECONDS = 300
 log = get_logger(__name__)
 
@@ -50,11 +50,12 @@ async def upgrade(settings: Settings, revision: str = "head") -> None:
                 async with engine.connect() as conn:
                     await conn.run_sync(_upgrade, revision)
         else:
+            lock = named_lock("migrations", engine.url)
             async with engine.connect() as conn:
                 got = (
                     await conn.execute(
                         text("SELECT GET_LOCK(:name, :wait)"),
-                        {"name": LOCK_NAME, "wait": LOCK_WAIT_SECONDS},
+                        {"name": lock, "wait": LOCK_WAIT_SECONDS},
                     )
                 ).scalar()
                 if got != 1:
@@ -62,7 +63,7 @@ async def upgrade(settings: Settings, revision: str = "head") -> None:
                 try:
                     await conn.run_sync(_upgrade, revision)
                 finally:
-                    await conn.execute(text("SELECT RELEASE_LOCK(:name)"), {"name": LOCK_NAME})
+                    await conn.execute(text("SELECT RELEASE_LOCK(:name)"), {"name": lock})
     finally:
         await engine.dispose()
     log.info("migrations applied", revision=revision, seconds=round(time.monotonic() - started, 3))

@@ -21,6 +21,7 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
+from shipdeck.db.locking import named_lock
 from shipdeck.dynamo.table import Table
 from shipdeck.errors import DynamoUnavailable
 from shipdeck.observability.logs import get_logger
@@ -31,7 +32,6 @@ from shipdeck.timeline import repository
 from shipdeck.timeline.models import OutboxEvent
 
 log = get_logger(__name__)
-LOCK_NAME = "shipdeck.outbox-relay"
 MAX_BACKOFF_SECONDS = 10.0
 BACKLOG_REPORT_SECONDS = 15.0
 
@@ -145,9 +145,12 @@ async def _first(*events: asyncio.Event) -> None:
 class _Leadership:
     """Proof that this process is the relay: a held MySQL named lock or SQLite file lock."""
 
-    def __init__(self, connection: AsyncConnection | None, handle: IO[str] | None) -> None:
+    def __init__(
+        self, connection: AsyncConnection | None, handle: IO[str] | None, name: str = ""
+    ) -> None:
         self._connection = connection
         self._handle = handle
+        self._name = name
 
     @classmethod
     async def try_take(cls, engine: AsyncEngine) -> _Leadership | None:
@@ -161,10 +164,11 @@ class _Leadership:
                 handle.close()
                 return None
             return cls(None, handle)
+        name = named_lock("outbox-relay", url)
         connection = await engine.connect()
         try:
             got = (
-                await connection.execute(text("SELECT GET_LOCK(:name, 0)"), {"name": LOCK_NAME})
+                await connection.execute(text("SELECT GET_LOCK(:name, 0)"), {"name": name})
             ).scalar()
             await connection.commit()
         except Exception:
@@ -173,7 +177,7 @@ class _Leadership:
         if got != 1:
             await connection.close()
             return None
-        return cls(connection, None)
+        return cls(connection, None, name)
 
     async def alive(self) -> bool:
         if self._connection is None:
@@ -181,7 +185,7 @@ class _Leadership:
         try:
             held = (
                 await self._connection.execute(
-                    text("SELECT IS_USED_LOCK(:name) = CONNECTION_ID()"), {"name": LOCK_NAME}
+                    text("SELECT IS_USED_LOCK(:name) = CONNECTION_ID()"), {"name": self._name}
                 )
             ).scalar()
             await self._connection.commit()
@@ -198,6 +202,6 @@ class _Leadership:
             connection: Any = self._connection
             self._connection = None
             with contextlib.suppress(Exception):
-                await connection.execute(text("SELECT RELEASE_LOCK(:name)"), {"name": LOCK_NAME})
+                await connection.execute(text("SELECT RELEASE_LOCK(:name)"), {"name": self._name})
             with contextlib.suppress(Exception):
                 await connection.close()
