@@ -1,0 +1,75 @@
+import { useState } from "preact/hooks";
+import { Alert } from "../../components/ui/Alert";
+import { ErrorMessage } from "../../components/ui/ErrorMessage";
+import { Field } from "../../components/ui/Field";
+import type { Environment, Release } from "../../lib/api/types";
+import { formValues, useSubmit } from "../../lib/hooks";
+import { routes } from "../../lib/routes";
+import { startBuild } from "./api";
+import { useIdempotencyKey } from "./useIdempotentAction";
+
+export function StartBuildForm(props: {
+  projectId: string;
+  environments: Environment[];
+  canShip: boolean;
+  onStarted: (release: Release) => void;
+}) {
+  const idem = useIdempotencyKey();
+  const [started, setStarted] = useState<Release | null>(null);
+  const submit = useSubmit(async (body: { branch: string; commit: string | null; tag: string | null }) => {
+    const release = await startBuild(props.projectId, body, idem.keyFor(body));
+    idem.done();
+    setStarted(release);
+    props.onStarted(release);
+  });
+  const branches = [...new Set(props.environments.map((e) => e.branch))];
+  const errors = submit.fieldErrors;
+  return (
+    <form
+      noValidate
+      aria-labelledby="build-title"
+      aria-busy={submit.pending}
+      onSubmit={(e) => {
+        e.preventDefault();
+        setStarted(null);
+        const v = formValues(e.currentTarget);
+        void submit.run({ branch: v.branch ?? "", commit: v.commit || null, tag: v.tag || null });
+      }}
+    >
+      <h3 id="build-title">Start a build</h3>
+      <fieldset disabled={!props.canShip || submit.pending} style={{ border: "none", padding: 0, margin: 0 }}>
+        <legend class="visually-hidden">Build details</legend>
+        <Field
+          label="Branch"
+          name="branch"
+          required
+          defaultValue={branches[0] ?? "main"}
+          list="known-branches"
+          autoComplete="off"
+          error={errors.branch}
+        />
+        <datalist id="known-branches">
+          {branches.map((b) => (
+            <option key={b} value={b} />
+          ))}
+        </datalist>
+        <div class="inline-fields">
+          <Field label="Commit (optional)" name="commit" autoComplete="off" hint="A commit SHA; the branch head when empty." error={errors.commit} />
+          <Field label="Tag (optional)" name="tag" autoComplete="off" error={errors.tag} />
+        </div>
+        <button type="submit">{submit.pending ? "Starting build…" : "Start build"}</button>
+      </fieldset>
+      {!props.canShip ? <p class="small muted">Viewers can watch releases; a maintainer or owner can start them.</p> : null}
+      <div>
+        <ErrorMessage error={Object.keys(errors).length ? null : submit.error} />
+        {started ? (
+          <Alert tone="success">
+            <p>
+              Build requested. <a href={routes.release(started.id)}>Follow it</a> here or in the timeline.
+            </p>
+          </Alert>
+        ) : null}
+      </div>
+    </form>
+  );
+}
