@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shipdeck.assistant.router import router as assistant_router
 from shipdeck.auth.passwords import make_hasher
 from shipdeck.auth.router import router as auth_router
 from shipdeck.db import migrate
@@ -35,15 +36,23 @@ from shipdeck.errors import (
 )
 from shipdeck.health.router import router as health_router
 from shipdeck.http.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from shipdeck.integrations.deepseek.client import DeepSeekClient
+from shipdeck.integrations.sleakops.client import SleakOpsClient
 from shipdeck.lifecycle import Lifecycle
 from shipdeck.observability.logs import configure_logging, get_logger
 from shipdeck.observability.metrics import MetricsEmitter
 from shipdeck.projects.router import router as projects_router
+from shipdeck.releases.reconciler import Reconciler
+from shipdeck.releases.router import router as releases_router
 from shipdeck.resources import Resources
 from shipdeck.settings import Settings
 from shipdeck.teams.router import router as teams_router
+from shipdeck.timeline.hub import TimelineHub
+from shipdeck.timeline.relay import OutboxRelay
+from shipdeck.timeline.router import router as timeline_router
 
 log = get_logger(__name__)
+WORKER_STOP_SECONDS = 5.0
 
 
 def operation_id(route: APIRoute) -> str:
@@ -62,15 +71,63 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
         client = await open_client(settings.dynamodb, stack)
         if settings.dynamodb.create_table:
             await create_table(client, settings.dynamodb.table_name)
+        metrics = MetricsEmitter()
+        sessions = create_session_factory(engine)
+        table = DynamoTable(client, settings.dynamodb.table_name)
+        sleakops = SleakOpsClient(settings.sleakops, metrics)
+        stack.push_async_callback(sleakops.aclose)
+        deepseek = DeepSeekClient(settings.deepseek, metrics)
+        stack.push_async_callback(deepseek.aclose)
+        relay = OutboxRelay(
+            engine=engine,
+            sessions=sessions,
+            table=table,
+            settings=settings.releases,
+            metrics=metrics,
+        )
+        timeline = TimelineHub(table, settings.timeline)
+        stack.push_async_callback(timeline.close)
         yield Resources(
             settings=settings,
             engine=engine,
-            sessions=create_session_factory(engine),
-            table=DynamoTable(client, settings.dynamodb.table_name),
+            sessions=sessions,
+            table=table,
             hasher=make_hasher(settings.auth),
-            metrics=MetricsEmitter(),
+            metrics=metrics,
             lifecycle=Lifecycle(),
+            sleakops=sleakops,
+            deepseek=deepseek,
+            relay=relay,
+            reconciler=Reconciler(
+                engine=engine,
+                sessions=sessions,
+                sleakops=sleakops,
+                relay=relay,
+                settings=settings.releases,
+            ),
+            timeline=timeline,
         )
+
+
+@asynccontextmanager
+async def background_workers(resources: Resources) -> AsyncIterator[None]:
+    """The outbox relay and the reconciler, for as long as the app runs."""
+    if not resources.settings.releases.background_workers:
+        yield
+        return
+    stop = asyncio.Event()
+    tasks = [
+        asyncio.create_task(resources.relay.run(stop), name="outbox-relay"),
+        asyncio.create_task(resources.reconciler.run(stop), name="reconciler"),
+    ]
+    try:
+        yield
+    finally:
+        stop.set()
+        _, pending = await asyncio.wait(tasks, timeout=WORKER_STOP_SECONDS)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -79,7 +136,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with open_resources(settings) as resources:
+        async with open_resources(settings) as resources, background_workers(resources):
             app.state.resources = resources
             log.info("started", environment=settings.environment)
             yield
@@ -96,7 +153,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
-    for router in (health_router, auth_router, teams_router, projects_router):
+    for router in (
+        health_router,
+        auth_router,
+        teams_router,
+        projects_router,
+        releases_router,
+        timeline_router,
+        assistant_router,
+    ):
         app.include_router(router)
     _install_error_handlers(app)
 

@@ -8,9 +8,14 @@ from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from shipdeck.dynamo.table import Table
+from shipdeck.integrations.deepseek.client import DeepSeekClient
+from shipdeck.integrations.sleakops.client import SleakOpsClient
 from shipdeck.lifecycle import Lifecycle
 from shipdeck.observability.metrics import MetricsEmitter
+from shipdeck.releases.reconciler import Reconciler
 from shipdeck.settings import Settings
+from shipdeck.timeline.hub import TimelineHub
+from shipdeck.timeline.relay import OutboxRelay
 
 
 @dataclass
@@ -22,3 +27,8 @@ class Resources:
     hasher: PasswordHasher
     metrics: MetricsEmitter
     lifecycle: Lifecycle
+    sleakops: SleakOpsClient
+    deepseek: DeepSeekClient
+    relay: OutboxRelay
+    reconciler: Reconciler
+    timeline: TimelineHub

@@ -105,17 +105,80 @@ class LogSettings(BaseModel):
     format: Literal["json", "console"] = "json"
 
 
-class DeepSeekSettings(BaseModel):
+class ResilienceSettings(BaseModel):
+    """How a call to an external service is bounded (docs/integrations.md explains the numbers)."""
+
+    connect_timeout_seconds: float = 3.0
+    read_timeout_seconds: float = 20.0
+    # Whole call, retries included; a stream has its own deadline.
+    total_timeout_seconds: float = 30.0
+    retry_attempts: int = 3
+    retry_initial_wait_seconds: float = 0.2
+    retry_max_wait_seconds: float = 2.0
+    # Consecutive failures that open the breaker, and how long it stays open before a trial.
+    breaker_threshold: int = 5
+    breaker_open_seconds: float = 30.0
+    # At most this many calls in flight per process; the next waits this long, then fails.
+    max_concurrency: int = 100
+    queue_timeout_seconds: float = 0.5
+
+
+class DeepSeekSettings(ResilienceSettings):
     # Empty key: the local run starts the DeepSeek simulator and uses its key.
     api_key: SecretStr = SecretStr("")
     base_url: str = "http://127.0.0.1:8101"
     model: str = "deepseek-v4-flash"
+    # Thinking mode makes every answer wait for a long hidden reasoning; the co-pilot's tasks
+    # do not need it.
+    thinking: bool = False
+    # Before the first token: connection, queueing and retries.
+    first_token_timeout_seconds: float = 30.0
+    stream_deadline_seconds: float = 180.0
+    max_concurrency: int = 1000
+    retry_attempts: int = 2
 
 
-class SleakOpsSettings(BaseModel):
+class SleakOpsSettings(ResilienceSettings):
     # Empty key: the local run starts the SleakOps simulator and uses its key.
     api_key: SecretStr = SecretStr("")
     base_url: str = "http://127.0.0.1:8102/api/"
+    read_timeout_seconds: float = 10.0
+    total_timeout_seconds: float = 15.0
+
+
+class ReleaseSettings(BaseModel):
+    # The outbox relay and the reconciler run inside every API process.
+    background_workers: bool = True
+    # How often the reconciler looks for releases to poll, and how often one release is polled.
+    reconcile_interval_seconds: float = 2.0
+    poll_interval_seconds: float = 5.0
+    # A process that claims a release to poll holds it this long at most (then another may).
+    poll_lease_seconds: float = 60.0
+    # Unfinished after this long: the release ends as timed_out (SleakOps' CLI waits 180 min).
+    deadline_minutes: int = 60
+    # A release still without a SleakOps id after this long was interrupted mid-submission.
+    submission_grace_seconds: float = 120.0
+    # SleakOps answering 404 for a release this many polls in a row ends it as error.
+    max_not_found_polls: int = 5
+    relay_interval_seconds: float = 1.0
+    relay_batch_size: int = 100
+
+
+class TimelineSettings(BaseModel):
+    heartbeat_seconds: float = runtime_contract.SSE_HEARTBEAT_SECONDS
+    # How often a process reads new events of a project that has live subscribers.
+    poll_interval_seconds: float = 0.5
+    # Browsers wait this long before reconnecting a closed stream.
+    retry_milliseconds: int = 2000
+
+
+class AssistantSettings(BaseModel):
+    daily_token_quota: int = 200_000
+    max_output_tokens: int = 1200
+    # Bounded prompts: the project context, history and release data are cut to fit.
+    max_prompt_chars: int = 24_000
+    history_messages: int = 20
+    max_message_chars: int = 8_000
 
 
 class DemoSettings(BaseModel):
@@ -143,6 +206,9 @@ class Settings(BaseSettings):
     log: LogSettings = Field(default_factory=LogSettings)
     deepseek: DeepSeekSettings = Field(default_factory=DeepSeekSettings)
     sleakops: SleakOpsSettings = Field(default_factory=SleakOpsSettings)
+    releases: ReleaseSettings = Field(default_factory=ReleaseSettings)
+    timeline: TimelineSettings = Field(default_factory=TimelineSettings)
+    assistant: AssistantSettings = Field(default_factory=AssistantSettings)
     demo: DemoSettings = Field(default_factory=DemoSettings)
 
     @field_validator("data_dir")

@@ -66,3 +66,17 @@ RepoUrl = Annotated[
     ),
 ]
 Password = Annotated[str, StringConstraints(min_length=10, max_length=256)]
+# A container image tag (as SleakOps takes it): letters, digits, `_`, `.`, `-`, up to 128.
+ImageTag = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        min_length=1,
+        max_length=128,
+        pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$",
+    ),
+]
+# A client-chosen key that makes a request safe to repeat.
+IdempotencyKey = Annotated[
+    str, StringConstraints(min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$")
+]

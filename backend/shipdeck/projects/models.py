@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shipdeck.db.base import (
@@ -31,6 +31,9 @@ class Project(Base):
     slug: Mapped[str] = mapped_column(BinaryString(100))
     sleakops_project: Mapped[str] = mapped_column(String(100))
     repo_url: Mapped[str | None] = mapped_column(String(500), default=None)
+    # The number of the project's latest timeline event (taken under a row lock, so events are
+    # numbered in commit order).
+    event_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -23,6 +23,8 @@ from shipdeck.projects.schemas import (
     ProjectOut,
     ProjectUpdate,
 )
+from shipdeck.releases import repository as releases
+from shipdeck.releases.schemas import ReleaseSummary
 from shipdeck.teams.deps import TeamMaintainer, TeamViewer
 
 router = APIRouter(tags=["projects"])
@@ -35,6 +37,10 @@ def project_out(project: object) -> ProjectOut:
 
 def environment_out(environment: object) -> EnvironmentOut:
     return EnvironmentOut.model_validate(environment, from_attributes=True)
+
+
+def _summary(release: object | None) -> ReleaseSummary | None:
+    return ReleaseSummary.model_validate(release, from_attributes=True) if release else None
 
 
 def _after(paging: PageParams) -> str | None:
@@ -89,7 +95,19 @@ async def list_environments(
     rows = await repository.list_environments(
         db, access.project.id, after=_after(paging), limit=paging.limit + 1
     )
-    items = [environment_out(e) for e in rows[: paging.limit]]
+    page = rows[: paging.limit]
+    ids = [e.id for e in page]
+    latest = await releases.latest_per_environment(db, ids, successful_deploys=False)
+    deployed = await releases.latest_per_environment(db, ids, successful_deploys=True)
+    items = [
+        environment_out(e).model_copy(
+            update={
+                "last_release": _summary(latest.get(e.id)),
+                "last_successful_deployment": _summary(deployed.get(e.id)),
+            }
+        )
+        for e in page
+    ]
     more = len(rows) > paging.limit
     return Page(items=items, next_cursor=encode_cursor([items[-1].id]) if more else None)
 

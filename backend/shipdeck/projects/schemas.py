@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from shipdeck.releases.schemas import ReleaseSummary
 from shipdeck.validation import (
     STRICT_BODY,
     DisplayName,
@@ -68,3 +69,9 @@ class EnvironmentOut(BaseModel):
     branch: str
     created_at: datetime
     updated_at: datetime
+    last_release: ReleaseSummary | None = Field(
+        default=None, description="The newest build or deployment of this environment."
+    )
+    last_successful_deployment: ReleaseSummary | None = Field(
+        default=None, description="What is deployed: the newest deployment that finished well."
+    )

@@ -46,7 +46,8 @@ async def test_request_id_in_header_and_every_line_and_no_secrets(
     assert login.headers["x-request-id"] == "req-login-0002"
     assert len(generated) == 26  # a fresh ULID when the caller sends none
     output = capsys.readouterr().out
-    lines = [json.loads(line) for line in output.splitlines() if line.strip()]
+    records = [json.loads(line) for line in output.splitlines() if line.strip()]
+    lines = [r for r in records if "_aws" not in r]  # metric records are not log lines
     access = [line for line in lines if line["event"] == "request"]
     assert {a["request_id"] for a in access} >= {"req-signup-0001", "req-login-0002", generated}
     request_lines = [line for line in lines if line["event"] != "started" and "request_id" in line]

@@ -1,0 +1,1 @@
+"""The AI co-pilot: release explanations, release notes, project chat; token quotas."""

@@ -1,0 +1,1 @@
+"""Clients of the external services, each with its own deadlines, retries, breaker and bulkhead."""

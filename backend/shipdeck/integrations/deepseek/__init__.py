@@ -1,0 +1,1 @@
+"""DeepSeek: the AI co-pilot's model."""

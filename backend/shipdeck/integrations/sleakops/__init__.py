@@ -1,0 +1,1 @@
+"""SleakOps: builds and deployments."""

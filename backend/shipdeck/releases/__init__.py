@@ -1,0 +1,1 @@
+"""Builds and deployments on SleakOps: starting them, following them, their history."""

@@ -1,0 +1,1 @@
+"""Plumbing both simulators share: request log, fault rules, routing, the control API."""
