@@ -87,7 +87,8 @@ export default function Assistant() {
       // The stored conversation is the truth: reload it, then drop the local copies.
       detail.reload();
       conversations.reload();
-    } else if (!answer.text) {
+    } else if (!answer.received()) {
+      // Nothing came back (quota, outage): give the question back so it can be sent again.
       setDraft(content);
     }
   };
@@ -157,6 +158,12 @@ export default function Assistant() {
               <li key={m.id} class={m.role}>
                 <div class="who">{m.role === "user" ? "You" : "Assistant"}</div>
                 <Markdown source={m.content} />
+                {m.role === "assistant" && m.status !== "complete" ? (
+                  <p class="small muted" style={{ margin: "0.4rem 0 0" }}>
+                    <span aria-hidden="true">! </span>
+                    {m.status === "interrupted" ? "This answer was cut off before it finished." : "This answer failed part-way."}
+                  </p>
+                ) : null}
               </li>
             ))}
             {showLocal && pending ? (

@@ -63,5 +63,7 @@ export function useAnswerStream() {
   }, []);
 
   const stop = useCallback(() => controller.current?.abort(), []);
-  return { text, phase, error, result, run, stop, busy: phase === "waiting" || phase === "streaming" };
+  /** The text received so far by the latest run (not waiting for a repaint). */
+  const received = useCallback(() => buffer.current, []);
+  return { text, phase, error, result, run, stop, received, busy: phase === "waiting" || phase === "streaming" };
 }

@@ -1,6 +1,7 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { ErrorMessage } from "../../components/ui/ErrorMessage";
 import { Loading } from "../../components/ui/Loading";
+import { RelativeTime } from "../../components/ui/RelativeTime";
 import { ApiError, UserFacingError } from "../../lib/api/errors";
 import { useResource } from "../../lib/hooks";
 import { param, routes } from "../../lib/routes";
@@ -8,7 +9,6 @@ import { currentUser, requireSignIn } from "../auth/session";
 import { aiUsage, getTeam } from "./api";
 import { Members } from "./Members";
 import { ProjectsAdmin } from "./ProjectsAdmin";
-import { useEffect } from "preact/hooks";
 
 export default function TeamSettings() {
   requireSignIn();
@@ -60,14 +60,15 @@ function AiUsageCard(props: { teamId: string }) {
   if (usage.error instanceof ApiError && usage.error.status === 404) return null;
   if (usage.error) return <ErrorMessage error={usage.error} onRetry={usage.reload} />;
   if (!usage.data) return null;
-  const { tokens_used, daily_quota, date } = usage.data;
+  const { tokens_used, daily_quota, date, resets_at } = usage.data;
   const pct = daily_quota > 0 ? Math.min(100, Math.round((tokens_used / daily_quota) * 100)) : 0;
   return (
     <section class="card section" aria-labelledby="usage-title">
       <h2 id="usage-title">AI usage today</h2>
       <p>
         {tokens_used.toLocaleString("en")} of {daily_quota.toLocaleString("en")} tokens used on {date} ({pct}%).
-        {pct >= 100 ? " The quota is used up; the co-pilot answers again tomorrow (UTC)." : ""}
+        {pct >= 100 ? " The allowance is used up; the co-pilot answers again" : " It renews"}{" "}
+        <RelativeTime value={resets_at} />.
       </p>
       <progress max={100} value={pct} aria-label="Share of today's AI quota used" style={{ width: "100%" }}>
         {pct}%

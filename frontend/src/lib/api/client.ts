@@ -5,10 +5,9 @@
  */
 import createClient from "openapi-fetch";
 import { ApiError, NetworkError, apiErrorFrom, isAbort } from "./errors";
-import type { PendingPaths } from "./pending";
 import type { paths } from "./schema";
 
-export type ApiPaths = paths & PendingPaths;
+export type ApiPaths = paths;
 
 /** Where the API lives. Empty (the local run, or a proxy) means the page's own origin. */
 export function apiBase(): string {

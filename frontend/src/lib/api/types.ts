@@ -1,6 +1,5 @@
-/** Names the screens use for the API's shapes. */
+/** Names the screens use for the API's shapes (all generated from the OpenAPI document). */
 import type { components } from "./schema";
-import type * as pending from "./pending";
 
 type Schemas = components["schemas"];
 
@@ -9,20 +8,16 @@ export type Team = Schemas["TeamOut"];
 export type Role = Schemas["Role"];
 export type Member = Schemas["MemberOut"];
 export type Project = Schemas["ProjectOut"];
-export type Environment = Schemas["EnvironmentOut"] & {
-  last_release?: pending.ReleaseSummary | null;
-  last_successful_deployment?: pending.ReleaseSummary | null;
-};
-
-export type Release = pending.ReleaseOut;
-export type ReleaseKind = pending.ReleaseKind;
-export type ReleaseState = pending.ReleaseState;
-export type ReleaseSummary = pending.ReleaseSummary;
-export type TimelineEvent = pending.TimelineEvent;
-export type Conversation = pending.ConversationOut;
-export type ConversationDetail = pending.ConversationDetail;
-export type Message = pending.MessageOut;
-export type AiUsage = pending.AiUsage;
+export type Environment = Schemas["EnvironmentOut"];
+export type Release = Schemas["ReleaseOut"];
+export type ReleaseKind = Schemas["ReleaseKind"];
+export type ReleaseState = Schemas["ReleaseState"];
+export type ReleaseSummary = Schemas["ReleaseSummary"];
+export type TimelineEvent = Schemas["EventOut"];
+export type Conversation = Schemas["ConversationOut"];
+export type ConversationDetail = Schemas["ConversationDetail"];
+export type Message = Schemas["MessageOut"];
+export type AiUsage = Schemas["AiUsageOut"];
 
 export interface Page<T> {
   items: T[];
