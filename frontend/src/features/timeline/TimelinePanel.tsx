@@ -8,7 +8,9 @@ import { stateInfo } from "../releases/states";
 import type { LiveStatus } from "./live";
 
 function glyphFor(event: TimelineEvent): string {
-  const state = typeof event.data?.state === "string" ? event.data.state : null;
+  const data = event.data ?? {};
+  const state = typeof data.to === "string" ? data.to : typeof data.state === "string" ? data.state : null;
+  if (event.type === "release.submit_failed") return stateInfo("submit_failed").glyph;
   if (event.type.startsWith("release.") && state) return stateInfo(state).glyph;
   if (event.type === "release.requested") return "➜";
   if (event.type.startsWith("environment.")) return "⚙";

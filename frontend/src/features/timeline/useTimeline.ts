@@ -33,7 +33,9 @@ export function useTimeline(projectId: string | null, onLive?: (event: TimelineE
         setLoading(false);
         const timeline = new LiveTimeline({
           url: eventStreamUrl(projectId),
-          lastEventId: newestId(page.items),
+          // An empty timeline resumes from the start ("0"), so nothing that happens before the
+          // stream opens (or while it is down) is skipped.
+          lastEventId: newestId(page.items) ?? "0",
           onStatus: (s) => !cancelled && setStatus(s),
           onEvent: (event) => {
             if (cancelled) return;
