@@ -5,6 +5,7 @@
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startStack, type Stack } from "./stack";
 import {
   apiUser,
   caps,
@@ -59,15 +60,15 @@ describe("failures, in place and in words", () => {
     await context.setOffline(true);
     await page.locator('[data-connection="offline"]').waitFor();
     expect(await page.locator('[data-connection="offline"]').innerText()).toContain("Disconnected");
-    // Something happens meanwhile (another person adds an environment).
-    await user.call("POST", `/api/projects/${scene.project.id}/environments`, {
-      name: "staging",
-      sleakops_env: "staging",
-      branch: "staging",
-    });
+    // Something happens meanwhile: another person starts a build.
+    await user.call("POST", `/api/projects/${scene.project.id}/builds`, { branch: "main" }, { "Idempotency-Key": crypto.randomUUID() });
+    await page.waitForTimeout(500);
+    expect(await page.locator('ol.timeline li[data-event-type="release.requested"]').count()).toBe(0);
     await context.setOffline(false);
     await page.locator('[data-connection="live"]').waitFor();
-    await page.locator('ol.timeline li[data-event-type="environment.created"]', { hasText: "staging" }).waitFor();
+    // What happened while disconnected arrives once the stream resumes, and the history follows.
+    await page.locator('ol.timeline li[data-event-type="release.requested"]').waitFor();
+    await page.locator("tr[data-release-id]").first().waitFor();
   });
 
   it.runIf(caps().simulators && caps().releases)("SleakOps unavailable: nothing started, and it says so", async () => {
@@ -103,39 +104,17 @@ describe("failures, in place and in words", () => {
     }
   });
 
-  it("quota exceeded and AI unavailable answers get their own words (answers shaped by the API contract)", async () => {
-    // The daily quota takes a whole day of tokens to reach on the real stack, so the browser is
-    // given the API's documented answers directly for this check.
-    const projectId = scene.project.id;
-    await page.route(`**/api/projects/${projectId}/release-notes`, (route) =>
-      route.fulfill({
-        status: 429,
-        contentType: "application/json",
-        headers: { "Retry-After": "3600" },
-        body: JSON.stringify({ error: { code: "ai_quota_exceeded", message: "Daily AI quota reached." } }),
-      }),
-    );
-    await page.route(`**/api/projects/${projectId}/releases?**`, (route) =>
-      route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify({ items: [], next_cursor: null }) }),
-    );
-    await page.goto(`/notes/?project=${projectId}`);
-    await page.getByRole("button", { name: "Draft release notes" }).click();
-    await page.getByRole("alert").getByText("used today's AI allowance").waitFor();
-    await expectAccessible(page, "release notes over quota");
-    await page.unroute(`**/api/projects/${projectId}/release-notes`);
-    await page.route(`**/api/projects/${projectId}/release-notes`, (route) =>
-      route.fulfill({
-        status: 200,
-        contentType: "text/event-stream",
-        body:
-          'data: {"type":"delta","text":"## Deployed\\n- "}\n\n' +
-          'data: {"type":"error","error":{"code":"ai_unavailable","message":"DeepSeek stopped answering."}}\n\n',
-      }),
-    );
-    await page.getByRole("button", { name: "Draft release notes" }).click();
-    await page.getByRole("alert").getByText("stopped answering part-way").waitFor();
-    expect(await page.locator("#release-notes").innerText()).toContain("Deployed");
-    await page.unrouteAll();
+  it.runIf(caps().simulators && caps().ai)("AI failing part-way says so and offers a retry", async () => {
+    await deepseek("/_sim/faults", { route: "/chat/completions", fault: "mid_stream_error", times: 1 });
+    try {
+      await page.goto(`/notes/?project=${scene.project.id}`);
+      await page.getByRole("button", { name: "Draft release notes" }).click();
+      await page.getByRole("alert").getByText(/part-way/).waitFor({ timeout: 45_000 });
+      await page.getByRole("button", { name: "Try again" }).waitFor();
+      await expectAccessible(page, "release notes cut off");
+    } finally {
+      await deepseek("/_sim/faults", undefined, "DELETE");
+    }
   });
 
   it("a viewer sees why they cannot ship", async () => {
@@ -174,5 +153,46 @@ describe("failures, in place and in words", () => {
       if (name === "project") await screenshot(p, "project-mobile");
     }
     await phone.close();
+  });
+});
+
+describe("a team over its daily AI allowance", () => {
+  // A stack of its own whose allowance is one token: the first answer uses it up.
+  let stack: Stack;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    if (!caps().simulators || !caps().conversations) return;
+    stack = await startStack("quota-stack", { SHIPDECK_ASSISTANT_DAILY_TOKEN_QUOTA: "1" });
+    browser = await launch();
+    context = await newContext(browser, { baseUrl: stack.baseUrl });
+    page = await context.newPage();
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it.runIf(caps().simulators && caps().conversations)("hears it in words, in place, and sees it in the team settings", async () => {
+    const user = await apiUser("quota", stack.baseUrl);
+    const { team, project } = await user.scene("Quota team");
+    await user.signInContext(context);
+    await page.goto(`/assistant/?project=${project.id}`);
+    const message = page.getByLabel("Your message");
+    await message.fill("What is running in prod?");
+    await page.keyboard.press("Enter");
+    await page.locator(".messages li.assistant").first().waitFor({ timeout: 45_000 });
+    await page.getByRole("button", { name: "Send" }).waitFor();
+    await message.fill("And in dev?");
+    await page.keyboard.press("Enter");
+    await page.getByRole("alert").getByText("used today's AI allowance").waitFor();
+    expect(await message.inputValue(), "the unsent question is given back").toBe("And in dev?");
+    await expectAccessible(page, "assistant over quota");
+    await page.goto(`/team/?id=${team.id}`);
+    await page.getByRole("heading", { name: "AI usage today" }).waitFor();
+    await page.getByText("The allowance is used up").waitFor();
   });
 });

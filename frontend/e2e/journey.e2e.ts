@@ -41,8 +41,11 @@ async function sampleStream(page: Page, selector: string): Promise<number[]> {
   return page.evaluate(async (sel) => {
     const lengths: number[] = [];
     const deadline = Date.now() + 60_000;
+    let seen = false;
     while (Date.now() < deadline) {
       const el = document.querySelector<HTMLElement>(sel);
+      if (el) seen = true;
+      else if (seen) break; // replaced by the stored copy once complete
       const len = el?.textContent?.length ?? 0;
       if (lengths[lengths.length - 1] !== len) lengths.push(len);
       if (el?.dataset.phase === "done" || el?.dataset.phase === "failed") break;
@@ -189,7 +192,7 @@ describe("a new user ships, watches, and asks why", () => {
     });
     await page.getByRole("button", { name: "Deploy to prod" }).click();
     const deploy = page.getByRole("form", { name: "Start a deployment" });
-    await deploy.getByLabel("Image tag").fill("broken");
+    await deploy.getByRole("textbox", { name: "Image tag" }).fill("broken");
     await deploy.getByRole("button", { name: "Deploy" }).click();
     await deploy.getByText("Deployment requested.").waitFor();
     const row = page.locator("tr[data-release-id]").first();
@@ -234,20 +237,25 @@ describe("a new user ships, watches, and asks why", () => {
       await page.goto(projectUrl.replace("/project/?id=", "/assistant/?project="));
       await page.getByLabel("Your message").waitFor();
       await expectAccessible(page, "assistant (empty)");
-      const hostile = 'Why did **prod** fail? <img src=x onerror="window.__xss=1"> <script>window.__xss=2</script>';
-      await page.getByLabel("Your message").fill(hostile);
+      await page.getByLabel("Your message").fill("Why did the last **prod** deployment fail?");
       await page.keyboard.press("Enter");
       const lengths = await sampleStream(page, "#assistant-answer");
-      expect(lengths.length).toBeGreaterThanOrEqual(4);
-      await page.locator(".messages li.assistant").last().waitFor();
-      // The user's HTML shows as text; nothing ran, no element was created from it.
-      expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
-      expect(await page.locator(".messages img, .messages script").count()).toBe(0);
-      await expect.poll(() => page.locator(".messages li.user").first().innerText()).toContain("<img src=x");
+      expect(lengths.length, `answer lengths seen: ${lengths.join(", ")}`).toBeGreaterThanOrEqual(4);
+      await expect.poll(() => page.locator(".messages li.assistant").count()).toBe(1);
       expect(await page.locator(".messages li.user strong").first().innerText()).toBe("prod");
-      await expect.poll(() => page.locator(".conversations li").count()).toBeGreaterThanOrEqual(1);
+      await expect.poll(() => page.locator(".conversations li").count()).toBe(1);
       await expectAccessible(page, "assistant");
       await screenshot(page, "assistant");
+
+      // Markdown from people and the model is rendered safely: HTML shows as text, nothing runs.
+      const hostile = 'And <img src=x onerror="window.__xss=1"> <script>window.__xss=2</script>?';
+      await page.getByLabel("Your message").fill(hostile);
+      await page.keyboard.press("Enter");
+      await sampleStream(page, "#assistant-answer");
+      await expect.poll(() => page.locator(".messages li.assistant").count()).toBe(2);
+      expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+      expect(await page.locator(".messages img, .messages script").count()).toBe(0);
+      expect(await page.locator(".messages li.user").nth(1).innerText()).toContain("<img src=x");
     },
   );
 

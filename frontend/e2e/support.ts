@@ -28,9 +28,12 @@ export async function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
 }
 
-export async function newContext(browser: Browser, options: { width?: number; height?: number } = {}): Promise<BrowserContext> {
+export async function newContext(
+  browser: Browser,
+  options: { width?: number; height?: number; baseUrl?: string } = {},
+): Promise<BrowserContext> {
   const context = await browser.newContext({
-    baseURL: baseUrl(),
+    baseURL: options.baseUrl ?? baseUrl(),
     viewport: { width: options.width ?? 1280, height: options.height ?? 860 },
     permissions: ["clipboard-read", "clipboard-write"],
     reducedMotion: "reduce",
@@ -104,10 +107,9 @@ export async function deepseek(path: string, body?: unknown, method = "POST"): P
 }
 
 /** A signed-up user driving the API directly (Bearer token), to set up a scene quickly. */
-export async function apiUser(prefix: string) {
+export async function apiUser(prefix: string, base: string = baseUrl()) {
   const email = uniqueEmail(prefix);
   const password = "correct-horse-battery";
-  const base = baseUrl();
   const json = async (r: Response) => {
     const body = r.status === 204 ? null : await r.json();
     if (!r.ok) throw new Error(`${r.url}: ${r.status} ${JSON.stringify(body)}`);
