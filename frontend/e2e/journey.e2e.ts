@@ -261,6 +261,12 @@ describe("a new user ships, watches, and asks why", () => {
 
   it("signs out", async () => {
     await page.goto("/");
+    await page.getByRole("heading", { name: "Your teams and projects" }).waitFor();
+    if (live()) {
+      await page.getByText("Deployed:").first().waitFor();
+      await expectAccessible(page, "dashboard");
+      await screenshot(page, "dashboard");
+    }
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL(/\/signin\//);
     await page.getByText("You have signed out.").waitFor();
