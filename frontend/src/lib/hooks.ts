@@ -34,7 +34,6 @@ export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, deps: 
         if (!controller.signal.aborted) setLoading(false);
       });
     return () => controller.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, nonce]);
 
   const reload = useCallback(() => setNonce((n) => n + 1), []);

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { ErrorMessage } from "../../components/ui/ErrorMessage";
 import { Loading } from "../../components/ui/Loading";
-import { hasRole, type Environment, type Release, type ReleaseKind, type TimelineEvent } from "../../lib/api/types";
+import { hasRole, type Release, type ReleaseKind, type TimelineEvent } from "../../lib/api/types";
 import { useResource } from "../../lib/hooks";
 import { param, routes } from "../../lib/routes";
 import { requireSignIn } from "../auth/session";
@@ -195,7 +195,6 @@ function useHistory(projectId: string | null) {
       return { ...s, items: [release, ...s.items] };
     });
     if (release.kind === "build") setBuilds((b) => dedupe([release, ...b.filter((x) => x.id !== release.id)]));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   const refreshOne = useCallback(
@@ -225,4 +224,3 @@ function dedupe(items: Release[]): Release[] {
   return items.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
 }
 
-export type { Environment };

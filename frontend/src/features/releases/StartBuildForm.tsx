@@ -6,7 +6,7 @@ import type { Environment, Release } from "../../lib/api/types";
 import { formValues, useSubmit } from "../../lib/hooks";
 import { routes } from "../../lib/routes";
 import { startBuild } from "./api";
-import { useIdempotencyKey } from "./useIdempotentAction";
+import { useIdempotencyKeys } from "./idempotency";
 
 export function StartBuildForm(props: {
   projectId: string;
@@ -14,11 +14,10 @@ export function StartBuildForm(props: {
   canShip: boolean;
   onStarted: (release: Release) => void;
 }) {
-  const idem = useIdempotencyKey();
+  const keys = useIdempotencyKeys();
   const [started, setStarted] = useState<Release | null>(null);
   const submit = useSubmit(async (body: { branch: string; commit: string | null; tag: string | null }) => {
-    const release = await startBuild(props.projectId, body, idem.keyFor(body));
-    idem.done();
+    const release = await keys.run(body, (key) => startBuild(props.projectId, body, key));
     setStarted(release);
     props.onStarted(release);
   });

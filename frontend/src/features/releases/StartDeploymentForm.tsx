@@ -8,7 +8,7 @@ import { routes } from "../../lib/routes";
 import { shortId } from "../../lib/format";
 import { startDeployment } from "./api";
 import { releaseTarget } from "./states";
-import { useIdempotencyKey } from "./useIdempotentAction";
+import { useIdempotencyKeys } from "./idempotency";
 
 export function StartDeploymentForm(props: {
   environments: Environment[];
@@ -19,7 +19,7 @@ export function StartDeploymentForm(props: {
   focusToken: number;
   onStarted: (release: Release) => void;
 }) {
-  const idem = useIdempotencyKey();
+  const keys = useIdempotencyKeys();
   const [source, setSource] = useState<"image" | "build">("image");
   const [started, setStarted] = useState<Release | null>(null);
   const [envId, setEnvId] = useState<string>(props.environmentId ?? props.environments[0]?.id ?? "");
@@ -33,8 +33,7 @@ export function StartDeploymentForm(props: {
   }, [props.environments, envId]);
 
   const submit = useSubmit(async (environmentId: string, body: { build_id?: string; image?: string }) => {
-    const release = await startDeployment(environmentId, body, idem.keyFor({ environmentId, body }));
-    idem.done();
+    const release = await keys.run({ environmentId, body }, (key) => startDeployment(environmentId, body, key));
     setStarted(release);
     props.onStarted(release);
   });

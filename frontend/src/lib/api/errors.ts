@@ -19,6 +19,8 @@ export class ApiError extends Error {
     readonly details: unknown = undefined,
     /** Seconds from `Retry-After`, when the answer carried one. */
     readonly retryAfter: number | null = null,
+    /** False when something in between (a proxy, a load balancer) answered, not Shipdeck. */
+    readonly fromShipdeck: boolean = true,
   ) {
     super(message);
   }
@@ -41,8 +43,8 @@ export class ApiError extends Error {
 /** The request never got an answer: offline, DNS, connection refused or reset. */
 export class NetworkError extends Error {
   override readonly name = "NetworkError";
-  constructor(readonly cause_: unknown = undefined) {
-    super("The network request failed.");
+  constructor(cause: unknown = undefined) {
+    super("The network request failed.", { cause });
   }
 }
 
@@ -114,6 +116,7 @@ export function apiErrorFrom(status: number, headers: Headers, body: unknown): A
     `Shipdeck answered with an unexpected error (${status}). Try again, or reload the page.`,
     undefined,
     retryAfter,
+    false,
   );
 }
 
