@@ -14,18 +14,29 @@ from pathlib import Path
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
 
 from shipdeck.app import create_app
 from shipdeck.dynamo.table import create_table, open_client
+from shipdeck.resources import Resources
 from shipdeck.settings import (
     AuthSettings,
     DatabaseSettings,
+    DeepSeekSettings,
     DynamoDBSettings,
     HttpSettings,
     LogSettings,
+    ReleaseSettings,
     Settings,
+    SleakOpsSettings,
+    TimelineSettings,
 )
 from shipdeck_local.dynamodb import LOCAL_ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY, DynamoDBServer
+from shipdeck_local.serve import ServedApp, serve_in_thread
+from shipdeck_local.simulators import deepseek as deepseek_sim
+from shipdeck_local.simulators import sleakops as sleakops_sim
+from shipdeck_local.simulators.deepseek.control import DeepSeekControl
+from shipdeck_local.simulators.sleakops.control import SleakOpsControl
 from tests.support.databases import (
     DEFAULT_MYSQL_URL,
     MysqlDatabases,
@@ -60,6 +71,47 @@ def dynamodb_settings(dynamodb_server: DynamoDBServer) -> DynamoDBSettings:
 
 
 @pytest.fixture(scope="session")
+def deepseek_url() -> Iterator[str]:
+    app = deepseek_sim.create_app(deepseek_sim.DeepSeekConfig(chunk_delay_s=0))
+    with serve_in_thread(app) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def sleakops_url() -> Iterator[str]:
+    with serve_in_thread(sleakops_sim.create_app()) as url:
+        yield url
+
+
+@pytest.fixture
+def deepseek(deepseek_url: str) -> DeepSeekControl:
+    """The DeepSeek simulator, reset: no faults, no scripted replies, an empty request log."""
+    control = DeepSeekControl(deepseek_url)
+    control.reset()
+    return control
+
+
+@pytest.fixture
+def sleakops(sleakops_url: str) -> SleakOpsControl:
+    control = SleakOpsControl(sleakops_url)
+    control.reset()
+    return control
+
+
+# Tight bounds so that failure tests finish quickly; the production values are in settings.py.
+TEST_RESILIENCE = {
+    "connect_timeout_seconds": 1.0,
+    "read_timeout_seconds": 2.0,
+    "total_timeout_seconds": 3.0,
+    "retry_attempts": 2,
+    "retry_initial_wait_seconds": 0.01,
+    "retry_max_wait_seconds": 0.05,
+    "breaker_threshold": 3,
+    "breaker_open_seconds": 1.0,
+}
+
+
+@pytest.fixture(scope="session")
 def databases(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[SqliteDatabases | MysqlDatabases]:
@@ -82,9 +134,28 @@ async def database_url(databases: SqliteDatabases | MysqlDatabases) -> AsyncIter
 
 
 def make_settings(
-    *, database_url: str, dynamodb: DynamoDBSettings, data_dir: Path, **overrides: object
+    *,
+    database_url: str,
+    dynamodb: DynamoDBSettings,
+    data_dir: Path,
+    deepseek_url: str = "http://127.0.0.1:9",
+    sleakops_url: str = "http://127.0.0.1:9",
+    **overrides: object,
 ) -> Settings:
     values: dict[str, object] = {
+        "deepseek": DeepSeekSettings(
+            api_key=deepseek_sim.LOCAL_API_KEY,
+            base_url=deepseek_url,
+            first_token_timeout_seconds=3.0,
+            stream_deadline_seconds=10.0,
+            **TEST_RESILIENCE,
+        ),
+        "sleakops": SleakOpsSettings(
+            api_key=sleakops_sim.LOCAL_API_KEY, base_url=f"{sleakops_url}/api/", **TEST_RESILIENCE
+        ),
+        # Tests drive the reconciler and the relay themselves, one step at a time.
+        "releases": ReleaseSettings(background_workers=False, poll_interval_seconds=0.0),
+        "timeline": TimelineSettings(heartbeat_seconds=0.5, poll_interval_seconds=0.05),
         "environment": "test",
         "data_dir": data_dir,
         "database": DatabaseSettings(url=database_url, pool_timeout_seconds=2),
@@ -101,8 +172,20 @@ def make_settings(
 
 
 @pytest.fixture
-def settings(database_url: str, dynamodb_settings: DynamoDBSettings, tmp_path: Path) -> Settings:
-    return make_settings(database_url=database_url, dynamodb=dynamodb_settings, data_dir=tmp_path)
+def settings(
+    database_url: str,
+    dynamodb_settings: DynamoDBSettings,
+    tmp_path: Path,
+    deepseek: DeepSeekControl,
+    sleakops: SleakOpsControl,
+) -> Settings:
+    return make_settings(
+        database_url=database_url,
+        dynamodb=dynamodb_settings,
+        data_dir=tmp_path,
+        deepseek_url=deepseek.base_url,
+        sleakops_url=sleakops.base_url,
+    )
 
 
 def client_address() -> str:
@@ -111,9 +194,63 @@ def client_address() -> str:
 
 
 @pytest.fixture
-async def app_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app, client=(client_address(), 40000))
-        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
-            yield http
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    application = create_app(settings)
+    async with LifespanManager(application):
+        yield application
+
+
+@pytest.fixture
+def resources(app: FastAPI) -> Resources:
+    """The running app's clients and workers (to run the reconciler or the relay by hand)."""
+    found: Resources = app.state.resources
+    return found
+
+
+@pytest.fixture
+async def app_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, client=(client_address(), 40000))
+    async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
+        yield http
+
+
+@pytest.fixture
+async def own_dynamodb(tmp_path: Path) -> AsyncIterator[tuple[DynamoDBServer, DynamoDBSettings]]:
+    """A DynamoDB-API server of the test's own (on disk), which the test may stop and restart."""
+    server = DynamoDBServer(data_dir=tmp_path / "dynamo").start()
+    settings = DynamoDBSettings(
+        table_name="own-table",
+        endpoint_url=server.endpoint_url,
+        access_key_id=LOCAL_ACCESS_KEY_ID,
+        secret_access_key=LOCAL_SECRET_ACCESS_KEY,
+        read_timeout_seconds=1,
+        connect_timeout_seconds=0.5,
+    )
+    async with AsyncExitStack() as stack:
+        await create_table(await open_client(settings, stack), settings.table_name)
+    yield server, settings
+    server.stop()
+
+
+@pytest.fixture
+def live(settings: Settings) -> Iterator[tuple[str, FastAPI]]:
+    """The API on a real port, with its reconciler and relay running."""
+    fast = settings.model_copy(
+        update={
+            "releases": ReleaseSettings(
+                poll_interval_seconds=0.05,
+                reconcile_interval_seconds=0.05,
+                relay_interval_seconds=0.05,
+            ),
+            "timeline": TimelineSettings(heartbeat_seconds=0.3, poll_interval_seconds=0.05),
+        }
+    )
+    app = create_app(fast)
+    with ServedApp(app) as served:
+        yield served.base_url, app
+
+
+@pytest.fixture
+async def http(live: tuple[str, FastAPI]) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=live[0], timeout=10) as client:
+        yield client

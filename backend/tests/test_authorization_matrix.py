@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from shipdeck.app import create_app
 from shipdeck.settings import Settings
@@ -23,6 +24,7 @@ from tests.support.api import (
     create_project,
     create_team,
     register,
+    start_build,
     unique_email,
 )
 
@@ -35,6 +37,8 @@ class World:
     team_id: str
     project_id: str
     environment_id: str
+    release_id: str
+    conversation_id: str
     target: Account  # a viewer that member-management endpoints act on
     candidate: Account  # signed up, not a member
 
@@ -43,6 +47,8 @@ class World:
             team_id=self.team_id,
             project_id=self.project_id,
             environment_id=self.environment_id,
+            release_id=self.release_id,
+            conversation_id=self.conversation_id,
             user_id=self.target.id,
         )
 
@@ -54,6 +60,8 @@ Body = Callable[[World, str], dict[str, Any]] | None
 class Row:
     expected: tuple[int, int, int, int, int]  # anonymous, outsider, viewer, maintainer, owner
     body: Body = field(default=None)
+    # Starts of builds and deployments carry a fresh Idempotency-Key.
+    idempotent: bool = False
 
 
 PUBLIC = Row((200, 200, 200, 200, 200))
@@ -106,6 +114,29 @@ MATRIX: dict[tuple[str, str], Row] = {
         (401, 404, 403, 200, 200), lambda w, r: {"branch": f"{r}-branch"}
     ),
     ("DELETE", "/api/environments/{environment_id}"): Row((401, 404, 403, 403, 204)),
+    ("POST", "/api/projects/{project_id}/builds"): Row(
+        (401, 404, 403, 202, 202), lambda w, r: {"branch": "main"}, idempotent=True
+    ),
+    ("POST", "/api/environments/{environment_id}/deployments"): Row(
+        (401, 404, 403, 202, 202), lambda w, r: {"image": f"{r}-1"}, idempotent=True
+    ),
+    ("GET", "/api/projects/{project_id}/releases"): TEAM_READ,
+    ("GET", "/api/releases/{release_id}"): TEAM_READ,
+    ("GET", "/api/projects/{project_id}/events"): TEAM_READ,
+    ("GET", "/api/projects/{project_id}/events/stream"): TEAM_READ,
+    ("POST", "/api/releases/{release_id}/explain"): TEAM_READ,
+    ("POST", "/api/projects/{project_id}/release-notes"): Row(
+        (401, 404, 200, 200, 200), lambda w, r: {}
+    ),
+    ("GET", "/api/projects/{project_id}/conversations"): TEAM_READ,
+    ("POST", "/api/projects/{project_id}/conversations"): Row(
+        (401, 404, 201, 201, 201), lambda w, r: {"title": f"{r} asks"}
+    ),
+    ("GET", "/api/conversations/{conversation_id}"): TEAM_READ,
+    ("POST", "/api/conversations/{conversation_id}/messages"): Row(
+        (401, 404, 200, 200, 200), lambda w, r: {"content": f"Question from {r}"}
+    ),
+    ("GET", "/api/teams/{team_id}/ai-usage"): TEAM_READ,
 }
 
 
@@ -140,17 +171,42 @@ async def build_world(http: httpx.AsyncClient) -> World:
     await create_team(http, accounts["outsider"], "Elsewhere")
     project = await create_project(http, owner, team["id"])
     environment = await create_environment(http, owner, project["id"])
-    return World(accounts, team["id"], project["id"], environment["id"], target, candidate)
+    release = await start_build(http, owner, project["id"])
+    assert release.status_code == 202, release.text
+    conversation = await http.post(
+        f"/api/projects/{project['id']}/conversations", json={}, headers=owner.headers
+    )
+    return World(
+        accounts,
+        team["id"],
+        project["id"],
+        environment["id"],
+        release.json()["id"],
+        conversation.json()["id"],
+        target,
+        candidate,
+    )
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(MATRIX), ids=lambda v: str(v))
-async def test_authorization(app_client: httpx.AsyncClient, method: str, path: str) -> None:
+async def test_authorization(live: tuple[str, FastAPI], method: str, path: str) -> None:
+    """Over a real connection, so that streaming endpoints answer as they do in production."""
     row = MATRIX[(method, path)]
-    world = await build_world(app_client)
-    for role, expected in zip(ROLES, row.expected, strict=True):
-        headers = world.accounts[role].headers if role in world.accounts else {}
-        body = row.body(world, role) if row.body else None
-        response = await app_client.request(method, world.path(path), json=body, headers=headers)
-        assert response.status_code == expected, (role, response.status_code, response.text)
-        if expected >= 400:
-            assert set(response.json()["error"]) >= {"code", "message"}
+    async with httpx.AsyncClient(base_url=live[0], timeout=10) as http:
+        world = await build_world(http)
+        for role, expected in zip(ROLES, row.expected, strict=True):
+            headers = world.accounts[role].headers if role in world.accounts else {}
+            if row.idempotent:
+                headers = {**headers, "Idempotency-Key": f"matrix-{role}"}
+            body = row.body(world, role) if row.body else None
+            request = http.build_request(method, world.path(path), json=body, headers=headers)
+            response = await http.send(request, stream=True)
+            try:
+                if response.headers.get("content-type", "").startswith("application/json"):
+                    await response.aread()
+                status = response.status_code
+                assert status == expected, (role, status, response.text if status >= 400 else "")
+                if expected >= 400:
+                    assert set(response.json()["error"]) >= {"code", "message"}
+            finally:
+                await response.aclose()

@@ -12,9 +12,8 @@ import pytest
 from asgi_lifespan import LifespanManager
 
 from shipdeck.app import create_app
-from shipdeck.dynamo.table import create_table, open_client
 from shipdeck.settings import DatabaseSettings, DynamoDBSettings
-from shipdeck_local.dynamodb import LOCAL_ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY, DynamoDBServer
+from shipdeck_local.dynamodb import DynamoDBServer
 from tests.conftest import BASE_URL, client_address, make_settings
 from tests.support.api import register
 from tests.support.databases import DEFAULT_MYSQL_URL, MysqlDatabases
@@ -35,25 +34,6 @@ async def timed(call: object) -> tuple[httpx.Response, float]:
     started = time.monotonic()
     response = await call  # type: ignore[misc]
     return response, time.monotonic() - started
-
-
-@pytest.fixture
-async def own_dynamodb(tmp_path: Path) -> AsyncIterator[tuple[DynamoDBServer, DynamoDBSettings]]:
-    server = DynamoDBServer(data_dir=tmp_path / "dynamo").start()
-    settings = DynamoDBSettings(
-        table_name="outage-test",
-        endpoint_url=server.endpoint_url,
-        access_key_id=LOCAL_ACCESS_KEY_ID,
-        secret_access_key=LOCAL_SECRET_ACCESS_KEY,
-        read_timeout_seconds=1,
-        connect_timeout_seconds=0.5,
-    )
-    from contextlib import AsyncExitStack
-
-    async with AsyncExitStack() as stack:
-        await create_table(await open_client(settings, stack), settings.table_name)
-    yield server, settings
-    server.stop()
 
 
 async def test_dynamodb_outage_and_recovery(

@@ -56,6 +56,10 @@ class Stack:
         env.setdefault("SHIPDECK_LOG_FORMAT", "console")
         env.setdefault("SHIPDECK_HTTP_DRAIN_SECONDS", "0")
         env.setdefault("SHIPDECK_DYNAMODB_CREATE_TABLE", "true")
+        # Follow releases closely: the simulator finishes them in seconds.
+        env.setdefault("SHIPDECK_RELEASES_POLL_INTERVAL_SECONDS", "1")
+        env.setdefault("SHIPDECK_RELEASES_RECONCILE_INTERVAL_SECONDS", "0.5")
+        env.setdefault("SHIPDECK_RELEASES_RELAY_INTERVAL_SECONDS", "0.25")
         web = REPO_ROOT / "frontend" / "dist"
         if (web / "index.html").exists():
             env.setdefault("SHIPDECK_HTTP_STATIC_DIR", str(web))

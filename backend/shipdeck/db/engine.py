@@ -47,6 +47,9 @@ def _sqlite_engine(url: str, settings: DatabaseSettings) -> AsyncEngine:
         url,
         echo=settings.echo,
         pool_pre_ping=True,
+        pool_size=settings.pool_size,
+        max_overflow=settings.max_overflow,
+        pool_timeout=settings.pool_timeout_seconds,
         connect_args={"timeout": settings.statement_timeout_seconds},
     )
 

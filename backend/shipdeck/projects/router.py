@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response, status
 
+from shipdeck.auth.models import User
 from shipdeck.deps import SessionDep
 from shipdeck.errors import error_responses
 from shipdeck.http.pagination import Page, PageParams, decode_cursor, encode_cursor, page_params
@@ -26,6 +27,7 @@ from shipdeck.projects.schemas import (
 from shipdeck.releases import repository as releases
 from shipdeck.releases.schemas import ReleaseSummary
 from shipdeck.teams.deps import TeamMaintainer, TeamViewer
+from shipdeck.timeline.service import Actor
 
 router = APIRouter(tags=["projects"])
 Paging = Annotated[PageParams, Depends(page_params)]
@@ -37,6 +39,10 @@ def project_out(project: object) -> ProjectOut:
 
 def environment_out(environment: object) -> EnvironmentOut:
     return EnvironmentOut.model_validate(environment, from_attributes=True)
+
+
+def _actor(user: User) -> Actor:
+    return Actor(user.id, user.name)
 
 
 def _summary(release: object | None) -> ReleaseSummary | None:
@@ -63,7 +69,9 @@ async def list_projects(access: TeamViewer, db: SessionDep, paging: Paging) -> P
     responses=error_responses(401, 403, 404, 409, 422),
 )
 async def create_project(body: ProjectCreate, access: TeamMaintainer, db: SessionDep) -> ProjectOut:
-    return project_out(await service.create_project(db, access.team.id, body))
+    return project_out(
+        await service.create_project(db, access.team.id, body, actor=_actor(access.user))
+    )
 
 
 @router.get("/api/projects/{project_id}", responses=error_responses(401, 404))
@@ -75,7 +83,9 @@ async def get_project(access: ProjectViewer) -> ProjectOut:
 async def update_project(
     body: ProjectUpdate, access: ProjectMaintainer, db: SessionDep
 ) -> ProjectOut:
-    return project_out(await service.update_project(db, access.project, body))
+    return project_out(
+        await service.update_project(db, access.project, body, actor=_actor(access.user))
+    )
 
 
 @router.delete(
@@ -120,7 +130,9 @@ async def list_environments(
 async def create_environment(
     body: EnvironmentCreate, access: ProjectMaintainer, db: SessionDep
 ) -> EnvironmentOut:
-    return environment_out(await service.create_environment(db, access.project, body))
+    return environment_out(
+        await service.create_environment(db, access.project, body, actor=_actor(access.user))
+    )
 
 
 @router.patch(
@@ -129,7 +141,9 @@ async def create_environment(
 async def update_environment(
     body: EnvironmentUpdate, access: EnvironmentMaintainer, db: SessionDep
 ) -> EnvironmentOut:
-    return environment_out(await service.update_environment(db, access.environment, body))
+    return environment_out(
+        await service.update_environment(db, access.environment, body, actor=_actor(access.user))
+    )
 
 
 @router.delete(
@@ -138,5 +152,5 @@ async def update_environment(
     responses=error_responses(401, 403, 404),
 )
 async def delete_environment(access: EnvironmentOwner, db: SessionDep) -> Response:
-    await service.delete_environment(db, access.environment)
+    await service.delete_environment(db, access.environment, actor=_actor(access.user))
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -28,6 +28,8 @@ from shipdeck.projects.schemas import (
 from shipdeck.teams import repository as teams_repository
 from shipdeck.teams import service as teams
 from shipdeck.teams.models import Role
+from shipdeck.timeline import service as timeline
+from shipdeck.timeline.service import Actor
 
 MAX_SLUG_SUFFIX = 50
 
@@ -91,7 +93,9 @@ async def environment_access(
     return EnvironmentAccess(environment=environment, project=project, role=role, user=user)
 
 
-async def create_project(session: AsyncSession, team_id: str, body: ProjectCreate) -> Project:
+async def create_project(
+    session: AsyncSession, team_id: str, body: ProjectCreate, *, actor: Actor | None = None
+) -> Project:
     slug = body.slug or await _free_slug(session, team_id, slugify(body.name))
     if body.slug and await repository.slug_exists(session, team_id, slug):
         raise SlugTaken
@@ -104,6 +108,14 @@ async def create_project(session: AsyncSession, team_id: str, body: ProjectCreat
     )
     session.add(project)
     await _flush(session, SlugTaken)
+    await timeline.record(
+        session,
+        project_id=project.id,
+        type="project.created",
+        summary=f"{_who(actor)} created the project {project.name}.",
+        actor=actor,
+        data={"name": project.name, "slug": project.slug},
+    )
     return project
 
 
@@ -118,7 +130,9 @@ async def _free_slug(session: AsyncSession, team_id: str, base: str) -> str:
     raise SlugTaken
 
 
-async def update_project(session: AsyncSession, project: Project, body: ProjectUpdate) -> Project:
+async def update_project(
+    session: AsyncSession, project: Project, body: ProjectUpdate, *, actor: Actor | None = None
+) -> Project:
     changes = body.model_dump(exclude_unset=True)
     for field in ("name", "sleakops_project", "slug"):
         if changes.get(field) is None:
@@ -133,6 +147,15 @@ async def update_project(session: AsyncSession, project: Project, body: ProjectU
     for field, value in changes.items():
         setattr(project, field, value)
     await _flush(session, SlugTaken)
+    if changes:
+        await timeline.record(
+            session,
+            project_id=project.id,
+            type="project.updated",
+            summary=f"{_who(actor)} changed the project's {', '.join(sorted(changes))}.",
+            actor=actor,
+            data={"changed": changes},
+        )
     return project
 
 
@@ -142,7 +165,7 @@ async def delete_project(session: AsyncSession, project: Project) -> None:
 
 
 async def create_environment(
-    session: AsyncSession, project: Project, body: EnvironmentCreate
+    session: AsyncSession, project: Project, body: EnvironmentCreate, *, actor: Actor | None = None
 ) -> Environment:
     if await repository.environment_name_exists(session, project.id, body.name):
         raise EnvironmentNameTaken
@@ -151,11 +174,26 @@ async def create_environment(
     )
     session.add(environment)
     await _flush(session, EnvironmentNameTaken)
+    await timeline.record(
+        session,
+        project_id=project.id,
+        type="environment.created",
+        summary=(
+            f"{_who(actor)} added the environment {environment.name} "
+            f"(SleakOps {environment.sleakops_env}, branch {environment.branch})."
+        ),
+        actor=actor,
+        data={"environment": environment.name, "branch": environment.branch},
+    )
     return environment
 
 
 async def update_environment(
-    session: AsyncSession, environment: Environment, body: EnvironmentUpdate
+    session: AsyncSession,
+    environment: Environment,
+    body: EnvironmentUpdate,
+    *,
+    actor: Actor | None = None,
 ) -> Environment:
     changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
     name = changes.get("name")
@@ -168,12 +206,35 @@ async def update_environment(
     for field, value in changes.items():
         setattr(environment, field, value)
     await _flush(session, EnvironmentNameTaken)
+    if changes:
+        await timeline.record(
+            session,
+            project_id=environment.project_id,
+            type="environment.updated",
+            summary=f"{_who(actor)} changed {environment.name}: {', '.join(sorted(changes))}.",
+            actor=actor,
+            data={"environment": environment.name, "changed": changes},
+        )
     return environment
 
 
-async def delete_environment(session: AsyncSession, environment: Environment) -> None:
+async def delete_environment(
+    session: AsyncSession, environment: Environment, *, actor: Actor | None = None
+) -> None:
+    await timeline.record(
+        session,
+        project_id=environment.project_id,
+        type="environment.deleted",
+        summary=f"{_who(actor)} removed the environment {environment.name}.",
+        actor=actor,
+        data={"environment": environment.name},
+    )
     await session.delete(environment)
     await session.flush()
+
+
+def _who(actor: Actor | None) -> str:
+    return actor.name if actor else "Shipdeck"
 
 
 async def _flush(session: AsyncSession, conflict: type[Exception]) -> None:

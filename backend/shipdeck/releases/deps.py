@@ -24,9 +24,9 @@ def release_member(minimum: Role) -> Callable[..., Awaitable[ReleaseAccess]]:
 ReleaseViewer = Annotated[ReleaseAccess, Depends(release_member(Role.viewer))]
 
 
-def get_starter(resources: ResourcesDep) -> Starter:
+def get_starter(resources: ResourcesDep, db: SessionDep) -> Starter:
     return Starter(
-        sessions=resources.sessions,
+        session=db,
         sleakops=resources.sleakops,
         relay=resources.relay,
         settings=resources.settings.releases,

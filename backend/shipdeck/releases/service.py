@@ -1,6 +1,7 @@
 """Starting builds and deployments on SleakOps, exactly once per Idempotency-Key.
 
-A start takes two short transactions around the SleakOps call, never one held open across it:
+A start ends the request's transaction twice, around the SleakOps call, so no transaction is
+held open across it (the one use case that sets its own transaction boundaries):
 1. reserve — the release row (unique per project and key) and its `release.requested` event
    are committed; a repeated or concurrent request with the same key finds this row instead;
 2. SleakOps is called once (a start is never retried: a timeout may have started a build);
@@ -18,7 +19,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shipdeck.auth.models import User
 from shipdeck.db.base import utcnow
@@ -77,7 +78,7 @@ def describe(release: Release, environment_name: str | None = None) -> str:
 class Starter:
     """What starting a release needs; built per request from the app's resources."""
 
-    sessions: async_sessionmaker[AsyncSession]
+    session: AsyncSession
     sleakops: SleakOpsClient
     relay: OutboxRelay
     settings: ReleaseSettings
@@ -196,53 +197,55 @@ async def _reserve(
     key: str,
     request_hash: str,
 ) -> ReleaseOut | tuple[Release, str | None]:
+    session = starter.session
+    project_id = project.id
     try:
-        async with starter.sessions() as session, session.begin():
-            existing = await repository.by_idempotency_key(session, project.id, key)
-            if existing is not None:
-                return _repeat(existing, request_hash)
-            build_sleakops_id = None
-            if fields.get("build_id"):
-                build_sleakops_id = await _usable_build(session, project, fields["build_id"])
-            now = utcnow()
-            release = Release(
-                project_id=project.id,
-                environment_id=environment.id if environment else None,
-                kind=kind.value,
-                state=ReleaseState.initial.value,
-                sleakops_project=project.sleakops_project,
-                sleakops_env=environment.sleakops_env if environment else None,
-                requested_by=user.id,
-                idempotency_key=key,
-                request_hash=request_hash,
-                # Until SleakOps answers, the reconciler only watches for an interrupted start.
-                polling=True,
-                next_poll_at=now + timedelta(seconds=starter.settings.submission_grace_seconds),
-                deadline_at=now + timedelta(minutes=starter.settings.deadline_minutes),
-                created_at=now,
-                **fields,
-            )
-            session.add(release)
-            await session.flush()
-            env_name = environment.name if environment else None
-            await timeline.record(
-                session,
-                project_id=project.id,
-                type="release.requested",
-                summary=f"{user.name} requested a {describe(release, env_name)}.",
-                actor=Actor(user.id, user.name),
-                release_id=release.id,
-                data={
-                    "kind": kind.value,
-                    "environment": environment.name if environment else None,
-                    **{k: v for k, v in fields.items() if v is not None},
-                },
-            )
+        existing = await repository.by_idempotency_key(session, project_id, key)
+        if existing is not None:
+            return _repeat(existing, request_hash)
+        build_sleakops_id = None
+        if fields.get("build_id"):
+            build_sleakops_id = await _usable_build(session, project, fields["build_id"])
+        now = utcnow()
+        release = Release(
+            project_id=project.id,
+            environment_id=environment.id if environment else None,
+            kind=kind.value,
+            state=ReleaseState.initial.value,
+            sleakops_project=project.sleakops_project,
+            sleakops_env=environment.sleakops_env if environment else None,
+            requested_by=user.id,
+            idempotency_key=key,
+            request_hash=request_hash,
+            # Until SleakOps answers, the reconciler only watches for an interrupted start.
+            polling=True,
+            next_poll_at=now + timedelta(seconds=starter.settings.submission_grace_seconds),
+            deadline_at=now + timedelta(minutes=starter.settings.deadline_minutes),
+            created_at=now,
+            **fields,
+        )
+        session.add(release)
+        await session.flush()
+        env_name = environment.name if environment else None
+        await timeline.record(
+            session,
+            project_id=project.id,
+            type="release.requested",
+            summary=f"{user.name} requested a {describe(release, env_name)}.",
+            actor=Actor(user.id, user.name),
+            release_id=release.id,
+            data={
+                "kind": kind.value,
+                "environment": environment.name if environment else None,
+                **{k: v for k, v in fields.items() if v is not None},
+            },
+        )
+        await session.commit()
         return release, build_sleakops_id
     except IntegrityError:
         # The same key was reserved concurrently: answer with that release.
-        async with starter.sessions() as session:
-            existing = await repository.by_idempotency_key(session, project.id, key)
+        await session.rollback()  # expires every loaded object: use the id kept aside
+        existing = await repository.by_idempotency_key(session, project_id, key)
         if existing is None:
             raise
         return _repeat(existing, request_hash)
@@ -277,21 +280,22 @@ async def _usable_build(session: AsyncSession, project: Project, build_id: str) 
 async def _record_submission(
     starter: Starter, release_id: str, user: User, submitted: Submitted
 ) -> ReleaseOut:
-    async with starter.sessions() as session, session.begin():
-        release, requester = await repository.get_locked(session, release_id)
-        release.sleakops_id = submitted.id
-        if submitted.state in (ReleaseState.creating.value, ReleaseState.created.value):
-            release.state = submitted.state
-        release.next_poll_at = utcnow()
-        await timeline.record(
-            session,
-            project_id=release.project_id,
-            type="release.submitted",
-            summary=f"SleakOps accepted the {describe(release)} (id {submitted.id}).",
-            actor=Actor(user.id, user.name),
-            release_id=release.id,
-            data={"sleakops_id": submitted.id, "state": release.state},
-        )
+    session = starter.session
+    release, requester = await repository.get_locked(session, release_id)
+    release.sleakops_id = submitted.id
+    if submitted.state in (ReleaseState.creating.value, ReleaseState.created.value):
+        release.state = submitted.state
+    release.next_poll_at = utcnow()
+    await timeline.record(
+        session,
+        project_id=release.project_id,
+        type="release.submitted",
+        summary=f"SleakOps accepted the {describe(release)} (id {submitted.id}).",
+        actor=Actor(user.id, user.name),
+        release_id=release.id,
+        data={"sleakops_id": submitted.id, "state": release.state},
+    )
+    await session.commit()
     starter.relay.wake()
     return release_out(release, requester)
 
@@ -299,22 +303,23 @@ async def _record_submission(
 async def _record_failure(
     starter: Starter, release_id: str, user: User, exc: SleakOpsUnavailable | SleakOpsRejected
 ) -> None:
-    async with starter.sessions() as session, session.begin():
-        release, _ = await repository.get_locked(session, release_id)
-        release.state = ReleaseState.submit_failed.value
-        release.errors = exc.detail_message
-        release.error_code = exc.code
-        release.polling = False
-        release.finished_at = utcnow()
-        await timeline.record(
-            session,
-            project_id=release.project_id,
-            type="release.submit_failed",
-            summary=f"The {describe(release)} could not start: {exc.detail_message}",
-            actor=Actor(user.id, user.name),
-            release_id=release.id,
-            data={"code": exc.code, "reason": exc.detail_message},
-        )
+    session = starter.session
+    release, _ = await repository.get_locked(session, release_id)
+    release.state = ReleaseState.submit_failed.value
+    release.errors = exc.detail_message
+    release.error_code = exc.code
+    release.polling = False
+    release.finished_at = utcnow()
+    await timeline.record(
+        session,
+        project_id=release.project_id,
+        type="release.submit_failed",
+        summary=f"The {describe(release)} could not start: {exc.detail_message}",
+        actor=Actor(user.id, user.name),
+        release_id=release.id,
+        data={"code": exc.code, "reason": exc.detail_message},
+    )
+    await session.commit()
     starter.relay.wake()
 
 

@@ -79,3 +79,56 @@ async def create_environment(
     )
     assert response.status_code == 201, response.text
     return dict(response.json())
+
+
+async def start_build(
+    http: httpx.AsyncClient,
+    who: Account,
+    project_id: str,
+    *,
+    key: str | None = None,
+    branch: str = "main",
+    **extra: Any,
+) -> httpx.Response:
+    return await http.post(
+        f"/api/projects/{project_id}/builds",
+        json={"branch": branch, **extra},
+        headers={**who.headers, "Idempotency-Key": key or uuid.uuid4().hex},
+    )
+
+
+async def start_deployment(
+    http: httpx.AsyncClient,
+    who: Account,
+    environment_id: str,
+    *,
+    key: str | None = None,
+    **body: Any,
+) -> httpx.Response:
+    return await http.post(
+        f"/api/environments/{environment_id}/deployments",
+        json=body,
+        headers={**who.headers, "Idempotency-Key": key or uuid.uuid4().hex},
+    )
+
+
+@dataclass
+class Demo:
+    """A team with an owner, a project known to the SleakOps simulator, `dev` and `prod`."""
+
+    owner: Account
+    team_id: str
+    project_id: str
+    dev_id: str
+    prod_id: str
+
+
+async def demo_project(http: httpx.AsyncClient) -> Demo:
+    owner = await register(http, "Owner")
+    team = await create_team(http, owner)
+    project = await create_project(
+        http, owner, team["id"], "Shop", sleakops_project="shipdeck-demo"
+    )
+    dev = await create_environment(http, owner, project["id"], "dev")
+    prod = await create_environment(http, owner, project["id"], "prod")
+    return Demo(owner, team["id"], project["id"], dev["id"], prod["id"])

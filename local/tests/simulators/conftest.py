@@ -15,6 +15,7 @@ from pathlib import Path
 
 import openai
 import pytest
+
 from shipdeck_local.serve import ServedApp
 from shipdeck_local.simulators.deepseek import LOCAL_API_KEY as DEEPSEEK_KEY
 from shipdeck_local.simulators.deepseek import DeepSeekConfig

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from shipdeck_local.simulators.common.faults import StreamFault
 from shipdeck_local.simulators.deepseek import LOCAL_API_KEY
 from shipdeck_local.simulators.deepseek.control import fault_header

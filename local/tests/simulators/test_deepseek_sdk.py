@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import openai
 import pytest
+
 from shipdeck_local.simulators.deepseek.control import fault_header
 
 from .conftest import RunningDeepSeek

@@ -8,6 +8,7 @@ import time
 
 import httpx
 import pytest
+
 from shipdeck_local.serve import free_port
 
 

@@ -7,9 +7,10 @@ import time
 
 import httpx
 import pytest
+from starlette.types import Receive, Scope, Send
+
 from shipdeck_local.serve import ServedApp, free_port, serve_in_thread
 from shipdeck_local.simulators.sleakops import create_app
-from starlette.types import Receive, Scope, Send
 
 
 async def hello(scope: Scope, receive: Receive, send: Send) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import jwt
 import pytest
+
 from shipdeck_local.simulators.sleakops import LOCAL_API_KEY, SleakOpsConfig
 from shipdeck_local.simulators.sleakops.control import fault_header
 

@@ -64,6 +64,34 @@ class _Retryable(Exception):
     """A failure before the first chunk that another attempt may not meet."""
 
 
+def _before_text_failure(exc: BaseException) -> BaseException:
+    """The error a failed attempt stands for: retryable (overload, timeouts, broken answers)
+    or final (a refused key, no credit, a request DeepSeek cannot take)."""
+    if isinstance(exc, openai.RateLimitError | openai.InternalServerError):
+        return _Retryable(f"The AI service is overloaded ({exc.status_code}).")
+    if isinstance(exc, openai.APITimeoutError | TimeoutError):
+        return _Retryable("The AI service did not start answering in time.")
+    if isinstance(exc, openai.APIConnectionError):
+        return _Retryable("The AI service could not be reached.")
+    if isinstance(exc, openai.AuthenticationError):
+        return AiUnavailable(
+            "The AI service refused Shipdeck's API key; an administrator must check it.",
+            details={"reason": "authentication"},
+        )
+    if isinstance(exc, openai.APIStatusError):
+        if exc.status_code == 402:
+            return AiUnavailable(
+                "The AI service account has run out of credit.",
+                details={"reason": "insufficient_balance"},
+            )
+        if exc.status_code in (400, 404, 422):
+            return AiRejected(details={"status": exc.status_code})
+        return _Retryable(f"The AI service answered {exc.status_code}.")
+    if isinstance(exc, openai.APIError | json.JSONDecodeError | httpx2.HTTPError):
+        return _Retryable("The AI service sent a broken answer.")
+    return exc
+
+
 class DeepSeekClient:
     def __init__(
         self,
@@ -147,71 +175,57 @@ class ChatStream:
         if user_id:
             extra["user_id"] = user_id
         try:
-            async for attempt in stamina.retry_context(
-                on=_Retryable,
-                attempts=settings.retry_attempts,
-                wait_initial=settings.retry_initial_wait_seconds,
-                wait_max=settings.retry_max_wait_seconds,
-                timeout=settings.first_token_timeout_seconds,
-            ):
-                with attempt:
-                    self._record.retries = attempt.num - 1
-                    await self._attempt(sdk, messages, max_tokens, extra)
+            # Every attempt and every wait between them fit in the first-token deadline.
+            async with asyncio.timeout(settings.first_token_timeout_seconds):
+                async for attempt in stamina.retry_context(
+                    on=_Retryable,
+                    attempts=settings.retry_attempts,
+                    wait_initial=settings.retry_initial_wait_seconds,
+                    wait_max=settings.retry_max_wait_seconds,
+                ):
+                    with attempt:
+                        self._record.retries = attempt.num - 1
+                        await self._attempt(sdk, messages, max_tokens, extra)
         except _Retryable as exc:
             raise AiUnavailable(str(exc) or AiUnavailable.message) from exc
+        except TimeoutError as exc:
+            await self._discard()
+            raise AiUnavailable(
+                "The AI service did not start answering in time.", details={"reason": "timeout"}
+            ) from exc
 
     async def _attempt(
         self, sdk: AsyncOpenAI, messages: Sequence[Message], max_tokens: int, extra: dict[str, Any]
     ) -> None:
         self._first = []
         try:
-            async with asyncio.timeout(self._settings.first_token_timeout_seconds):
-                self._response = await sdk.chat.completions.create(  # type: ignore[call-overload]
-                    model=self._settings.model,
-                    messages=list(messages),
-                    max_tokens=max_tokens,
-                    stream=True,
-                    stream_options={"include_usage": True},
-                    extra_body=extra,
-                )
-                self._chunks = self._response.__aiter__()
-                # Wait for text (or the end) so that a failure before any text is still
-                # a clean error for the caller.
-                while not self._first:
-                    event = await self._next_event()
-                    if event is None:
-                        raise _Retryable("The AI service closed the answer before any text.")
-                    self._first.append(event)
-                    if isinstance(event, Finished) and event.finish_reason not in COMPLETE:
+            self._response = await sdk.chat.completions.create(  # type: ignore[call-overload]
+                model=self._settings.model,
+                messages=list(messages),
+                max_tokens=max_tokens,
+                stream=True,
+                stream_options={"include_usage": True},
+                extra_body=extra,
+            )
+            self._chunks = self._response.__aiter__()
+            # Wait for text (or the end) so that a failure before any text is still
+            # a clean error for the caller.
+            while not self._first:
+                event = await self._next_event()
+                if event is None:
+                    raise _Retryable("The AI service closed the answer before any text.")
+                self._first.append(event)
+                if isinstance(event, Finished):
+                    if event.finish_reason not in COMPLETE:
                         self._raise_for_finish(event.finish_reason, before_text=True)
-        except (openai.RateLimitError, openai.InternalServerError) as exc:
+                    raise _Retryable("The AI service returned an empty answer.")
+        except BaseException as exc:
+            # Whatever went wrong, this attempt's connection is closed before the next one.
             await self._discard()
-            raise _Retryable(f"The AI service is overloaded ({exc.status_code}).") from exc
-        except (openai.APITimeoutError, TimeoutError) as exc:
-            await self._discard()
-            raise _Retryable("The AI service did not start answering in time.") from exc
-        except openai.APIConnectionError as exc:
-            await self._discard()
-            raise _Retryable("The AI service could not be reached.") from exc
-        except openai.AuthenticationError as exc:
-            await self._discard()
-            raise AiUnavailable(
-                "The AI service refused Shipdeck's API key; an administrator must check it.",
-                details={"reason": "authentication"},
-            ) from exc
-        except openai.APIStatusError as exc:
-            await self._discard()
-            if exc.status_code == 402:
-                raise AiUnavailable(
-                    "The AI service account has run out of credit.",
-                    details={"reason": "insufficient_balance"},
-                ) from exc
-            if exc.status_code in (400, 404, 422):
-                raise AiRejected(details={"status": exc.status_code}) from exc
-            raise _Retryable(f"The AI service answered {exc.status_code}.") from exc
-        except (openai.APIError, json.JSONDecodeError, httpx2.HTTPError) as exc:
-            await self._discard()
-            raise _Retryable("The AI service sent a broken answer.") from exc
+            translated = _before_text_failure(exc)
+            if translated is exc:
+                raise
+            raise translated from exc
 
     def _raise_for_finish(self, reason: str, *, before_text: bool) -> None:
         if reason == "insufficient_system_resource":
@@ -312,6 +326,13 @@ class ChatStream:
             await self._context.__aexit__(type(failure) if failure else None, failure, None)
 
     async def _discard(self) -> None:
+        # Close the SDK's chunk generator explicitly, or the event loop finalizes it later.
+        chunks, self._chunks = self._chunks, None
+        if chunks is not None and hasattr(chunks, "aclose"):
+            try:
+                await chunks.aclose()
+            except Exception as exc:
+                log.debug("closing the AI chunk iterator failed", error=type(exc).__name__)
         if self._response is not None:
             try:
                 await self._response.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,7 +59,8 @@ class SleakOpsClient:
             base_url=settings.base_url,
             headers={
                 "Authorization": f"Api-Key {settings.api_key.get_secret_value()}",
-                "User-Agent": "shipdeck/1.0",
+                # The process id tells apart the replicas in SleakOps' logs (and in tests).
+                "User-Agent": f"shipdeck/1.0 (pid {os.getpid()})",
                 "Accept": "application/json",
             },
             timeout=httpx.Timeout(
@@ -147,24 +149,28 @@ class SleakOpsClient:
     async def _poll(self, path: str) -> Status:
         async with self._guarded("poll " + path.split("/")[0]) as record:
             # Polls are safe to repeat: transient failures are retried with capped, jittered
-            # backoff inside the call's total deadline.
-            async for attempt in stamina.retry_context(
-                on=SleakOpsUnavailable,
-                attempts=self._settings.retry_attempts,
-                wait_initial=self._settings.retry_initial_wait_seconds,
-                wait_max=self._settings.retry_max_wait_seconds,
-                timeout=self._settings.total_timeout_seconds,
-            ):
-                with attempt:
-                    record.retries = attempt.num - 1
-                    return await self._poll_once(path)
+            # backoff, all inside the call's total deadline.
+            try:
+                async with asyncio.timeout(self._settings.total_timeout_seconds):
+                    async for attempt in stamina.retry_context(
+                        on=SleakOpsUnavailable,
+                        attempts=self._settings.retry_attempts,
+                        wait_initial=self._settings.retry_initial_wait_seconds,
+                        wait_max=self._settings.retry_max_wait_seconds,
+                    ):
+                        with attempt:
+                            record.retries = attempt.num - 1
+                            return await self._poll_once(path)
+            except TimeoutError as exc:
+                raise SleakOpsUnavailable(
+                    "SleakOps did not answer in time.", details={"reason": "timeout"}
+                ) from exc
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _poll_once(self, path: str) -> Status:
         try:
-            async with asyncio.timeout(self._settings.total_timeout_seconds):
-                response = await self._http.get(path)
-        except (httpx.TimeoutException, TimeoutError) as exc:
+            response = await self._http.get(path)
+        except httpx.TimeoutException as exc:
             raise SleakOpsUnavailable(
                 "SleakOps did not answer in time.", details={"reason": "timeout"}
             ) from exc
