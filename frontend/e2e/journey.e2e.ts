@@ -6,7 +6,7 @@
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { caps, expectAccessible, launch, newContext, screenshot, sleakops, uniqueEmail } from "./support";
+import { apiUser, caps, expectAccessible, launch, newContext, screenshot, sleakops, uniqueEmail } from "./support";
 
 const email = uniqueEmail("journey");
 const password = "correct-horse-battery";
@@ -142,7 +142,28 @@ describe("a new user ships, watches, and asks why", () => {
     await page.locator('[data-environment="prod"]').waitFor();
     await page.getByRole("cell", { name: /Ada Lovelace/ }).waitFor();
     await expectAccessible(page, "team settings");
+  });
+
+  it("as the owner, adds a colleague, changes their role and removes them", async () => {
+    const colleague = await apiUser("colleague");
+    const add = page.getByRole("form", { name: "Add a member" });
+    await add.getByLabel("Email").fill("nobody-" + colleague.email);
+    await add.getByRole("button", { name: "Add member" }).click();
+    await add.getByRole("alert").getByText("No Shipdeck account uses this email").waitFor();
+    await add.getByLabel("Email").fill(colleague.email);
+    await add.getByLabel("Role").selectOption("viewer");
+    await add.getByRole("button", { name: "Add member" }).click();
+    await page.getByText(`${colleague.email} was added as viewer.`).waitFor();
+    const role = page.getByLabel("Role of colleague user");
+    expect(await role.inputValue()).toBe("viewer");
+    await role.selectOption("maintainer");
+    await page.getByText("colleague user is now maintainer.").waitFor();
     await screenshot(page, "team-settings");
+    const row = page.getByRole("row", { name: /colleague user/ });
+    await row.getByRole("button", { name: "Remove" }).click();
+    await row.getByRole("button", { name: "Yes, remove" }).click();
+    await page.getByText("colleague user was removed from the team.").waitFor();
+    await expect.poll(() => page.getByRole("row", { name: /colleague user/ }).count()).toBe(0);
   });
 
   it("opens the project: environments, the ship forms, the timeline", async () => {
@@ -181,6 +202,25 @@ describe("a new user ships, watches, and asks why", () => {
     await screenshot(page, "project");
   });
 
+  it.runIf(live())("starts a build, then deploys that build", async () => {
+    const build = page.getByRole("form", { name: "Start a build" });
+    await build.getByLabel("Branch").fill("main");
+    await build.getByLabel("Tag (optional)").fill("v1.4.0");
+    await build.getByRole("button", { name: "Start build" }).click();
+    await build.getByText("Build requested.").waitFor();
+    const row = page.locator("tr[data-release-id]").first();
+    expect(await row.innerText()).toContain("v1.4.0");
+    await row.locator('[data-state="created"]').waitFor({ timeout: 45_000 });
+    await page.getByRole("button", { name: "Deploy to prod" }).click();
+    const deploy = page.getByRole("form", { name: "Start a deployment" });
+    await deploy.getByRole("radio", { name: /A successful build/ }).check();
+    expect(await deploy.getByLabel("Build", { exact: true }).locator("option").first().innerText()).toContain("v1.4.0");
+    await deploy.getByRole("button", { name: "Deploy" }).click();
+    await deploy.getByText("Deployment requested.").waitFor();
+    await page.locator("tr[data-release-id]").first().locator('[data-state="created"]').waitFor({ timeout: 45_000 });
+    await page.locator('[data-environment="prod"]').getByText("Deployed:").waitFor();
+  });
+
   it.runIf(live())("a failed deployment shows SleakOps' error on its page", async () => {
     await sleakops("/_sim/scripts", {
       kind: "deploy",
@@ -192,6 +232,7 @@ describe("a new user ships, watches, and asks why", () => {
     });
     await page.getByRole("button", { name: "Deploy to prod" }).click();
     const deploy = page.getByRole("form", { name: "Start a deployment" });
+    await deploy.getByRole("radio", { name: "An image tag" }).check();
     await deploy.getByRole("textbox", { name: "Image tag" }).fill("broken");
     await deploy.getByRole("button", { name: "Deploy" }).click();
     await deploy.getByText("Deployment requested.").waitFor();
@@ -220,6 +261,10 @@ describe("a new user ships, watches, and asks why", () => {
   it.runIf(live() && caps().ai)("drafts release notes for a range, streamed, and copies them", async () => {
     await page.getByRole("link", { name: "Release notes" }).click();
     await page.waitForURL(/\/notes\//);
+    await page.getByLabel("Environment").selectOption({ label: "prod" });
+    const from = page.getByLabel("From release (older)");
+    await expect.poll(() => from.locator("option").count()).toBeGreaterThanOrEqual(3);
+    await from.selectOption({ index: (await from.locator("option").count()) - 1 });
     await page.getByRole("button", { name: "Draft release notes" }).click();
     const lengths = await sampleStream(page, "#release-notes");
     expect(lengths.length).toBeGreaterThanOrEqual(4);
@@ -256,6 +301,11 @@ describe("a new user ships, watches, and asks why", () => {
       expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
       expect(await page.locator(".messages img, .messages script").count()).toBe(0);
       expect(await page.locator(".messages li.user").nth(1).innerText()).toContain("<img src=x");
+
+      // The conversation is kept: reopened from its address, the whole exchange is there.
+      await page.reload();
+      await expect.poll(() => page.locator(".messages > li").count()).toBe(4);
+      expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     },
   );
 

@@ -6,8 +6,8 @@ const now = Date.parse("2026-06-01T12:00:00Z");
 describe("relativeTime", () => {
   it.each([
     ["2026-06-01T11:59:40Z", "just now"],
-    ["2026-06-01T11:57:00Z", "3 min. ago"],
-    ["2026-06-01T09:00:00Z", "3 hr. ago"],
+    ["2026-06-01T11:57:00Z", "3 minutes ago"],
+    ["2026-06-01T09:00:00Z", "3 hours ago"],
     ["2026-05-31T12:00:00Z", "yesterday"],
   ])("%s", (iso, expected) => {
     expect(relativeTime(iso, now)).toBe(expected);

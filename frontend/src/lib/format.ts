@@ -9,7 +9,7 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ["minute", 60],
 ];
 
-const rtf = new Intl.RelativeTimeFormat("en", { numeric: "auto", style: "short" });
+const rtf = new Intl.RelativeTimeFormat("en", { numeric: "auto", style: "long" });
 
 export function relativeTime(iso: string, now: number = Date.now()): string {
   const then = Date.parse(iso);

@@ -53,7 +53,7 @@ type SelectProps = Omit<SelectHTMLAttributes<HTMLSelectElement>, "label"> & {
   options: { value: string; label: string }[];
 };
 
-export function SelectField({ label, hint, error, options, id, ...rest }: SelectProps) {
+export function SelectField({ label, hint, error, options, id, defaultValue, ...rest }: SelectProps) {
   const auto = useId();
   const fieldId = (id as string | undefined) ?? `s-${auto}`;
   const hintId = hint ? `${fieldId}-hint` : undefined;
@@ -68,7 +68,7 @@ export function SelectField({ label, hint, error, options, id, ...rest }: Select
         aria-invalid={error ? "true" : undefined}
       >
         {options.map((o) => (
-          <option key={o.value} value={o.value}>
+          <option key={o.value} value={o.value} selected={defaultValue !== undefined ? o.value === defaultValue : undefined}>
             {o.label}
           </option>
         ))}

@@ -124,7 +124,9 @@ export function Members(props: { team: Team; me: User | undefined }) {
             if (await add.run(v.email ?? "", (v.role as Role) ?? "viewer")) form.reset();
           }}
         >
-          <h3 id="add-member-title">Add a member</h3>
+          <h3 id="add-member-title" style={{ marginTop: "1.25rem" }}>
+            Add a member
+          </h3>
           <p class="small muted">They need a Shipdeck account first.</p>
           <ErrorMessage error={Object.keys(add.fieldErrors).length ? null : add.error} />
           <div class="inline-fields">
