@@ -1,21 +1,18 @@
-import { call, client } from "../../lib/api/client";
-import type { Environment, Page, Project } from "../../lib/api/types";
+import { allPages, call, client } from "../../lib/api/client";
+import type { Environment, Project } from "../../lib/api/types";
 
-export async function listProjects(teamId: string, signal?: AbortSignal): Promise<Project[]> {
-  const projects: Project[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: Page<Project> = await call(
+const opts = (signal?: AbortSignal) => (signal ? { signal } : {});
+const page = (cursor: string | null) => ({ limit: 200, ...(cursor ? { cursor } : {}) });
+
+export const listProjects = (teamId: string, signal?: AbortSignal): Promise<Project[]> =>
+  allPages((cursor) =>
+    call(
       client.GET("/api/teams/{team_id}/projects", {
-        params: { path: { team_id: teamId }, query: { limit: 200, ...(cursor ? { cursor } : {}) } },
-        ...(signal ? { signal } : {}),
+        params: { path: { team_id: teamId }, query: page(cursor) },
+        ...opts(signal),
       }),
-    );
-    projects.push(...page.items);
-    cursor = page.next_cursor ?? null;
-  } while (cursor);
-  return projects;
-}
+    ),
+  );
 
 export interface ProjectInput {
   name: string;
@@ -28,9 +25,7 @@ export const createProject = (teamId: string, body: ProjectInput) =>
   call(client.POST("/api/teams/{team_id}/projects", { params: { path: { team_id: teamId } }, body }));
 
 export const getProject = (projectId: string, signal?: AbortSignal) =>
-  call(
-    client.GET("/api/projects/{project_id}", { params: { path: { project_id: projectId } }, ...(signal ? { signal } : {}) }),
-  );
+  call(client.GET("/api/projects/{project_id}", { params: { path: { project_id: projectId } }, ...opts(signal) }));
 
 export const updateProject = (projectId: string, body: Partial<ProjectInput>) =>
   call(client.PATCH("/api/projects/{project_id}", { params: { path: { project_id: projectId } }, body }));
@@ -38,21 +33,15 @@ export const updateProject = (projectId: string, body: Partial<ProjectInput>) =>
 export const deleteProject = (projectId: string) =>
   call(client.DELETE("/api/projects/{project_id}", { params: { path: { project_id: projectId } } }));
 
-export async function listEnvironments(projectId: string, signal?: AbortSignal): Promise<Environment[]> {
-  const envs: Environment[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: Page<Environment> = await call(
+export const listEnvironments = (projectId: string, signal?: AbortSignal): Promise<Environment[]> =>
+  allPages((cursor) =>
+    call(
       client.GET("/api/projects/{project_id}/environments", {
-        params: { path: { project_id: projectId }, query: { limit: 200, ...(cursor ? { cursor } : {}) } },
-        ...(signal ? { signal } : {}),
+        params: { path: { project_id: projectId }, query: page(cursor) },
+        ...opts(signal),
       }),
-    );
-    envs.push(...(page.items as Environment[]));
-    cursor = page.next_cursor ?? null;
-  } while (cursor);
-  return envs;
-}
+    ),
+  );
 
 export interface EnvironmentInput {
   name: string;

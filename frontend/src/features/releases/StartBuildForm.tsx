@@ -1,12 +1,10 @@
 import { useState } from "preact/hooks";
-import { Alert } from "../../components/ui/Alert";
-import { ErrorMessage } from "../../components/ui/ErrorMessage";
 import { Field } from "../../components/ui/Field";
 import type { Environment, Release } from "../../lib/api/types";
 import { formValues, useSubmit } from "../../lib/hooks";
-import { routes } from "../../lib/routes";
 import { startBuild } from "./api";
 import { useIdempotencyKeys } from "./idempotency";
+import { ShipOutcome } from "./ShipOutcome";
 
 export function StartBuildForm(props: {
   projectId: string;
@@ -58,17 +56,7 @@ export function StartBuildForm(props: {
         </div>
         <button type="submit">{submit.pending ? "Starting build…" : "Start build"}</button>
       </fieldset>
-      {!props.canShip ? <p class="small muted">Viewers can watch releases; a maintainer or owner can start them.</p> : null}
-      <div>
-        <ErrorMessage error={Object.keys(errors).length ? null : submit.error} />
-        {started ? (
-          <Alert tone="success">
-            <p>
-              Build requested. <a href={routes.release(started.id)}>Follow it</a> here or in the timeline.
-            </p>
-          </Alert>
-        ) : null}
-      </div>
+      <ShipOutcome canShip={props.canShip} error={Object.keys(errors).length ? null : submit.error} started={started} />
     </form>
   );
 }

@@ -1,14 +1,12 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import { Alert } from "../../components/ui/Alert";
-import { ErrorMessage } from "../../components/ui/ErrorMessage";
 import { Field, SelectField } from "../../components/ui/Field";
 import type { Environment, Release } from "../../lib/api/types";
 import { formValues, useSubmit } from "../../lib/hooks";
-import { routes } from "../../lib/routes";
 import { shortId } from "../../lib/format";
 import { startDeployment } from "./api";
 import { releaseTarget } from "./states";
 import { useIdempotencyKeys } from "./idempotency";
+import { ShipOutcome } from "./ShipOutcome";
 
 export function StartDeploymentForm(props: {
   environments: Environment[];
@@ -101,17 +99,7 @@ export function StartDeploymentForm(props: {
         )}
         <button type="submit">{submit.pending ? "Starting deployment…" : "Deploy"}</button>
       </fieldset>
-      {!props.canShip ? <p class="small muted">Viewers can watch releases; a maintainer or owner can start them.</p> : null}
-      <div>
-        <ErrorMessage error={Object.keys(errors).length ? null : submit.error} />
-        {started ? (
-          <Alert tone="success">
-            <p>
-              Deployment requested. <a href={routes.release(started.id)}>Follow it</a> here or in the timeline.
-            </p>
-          </Alert>
-        ) : null}
-      </div>
+      <ShipOutcome canShip={props.canShip} error={Object.keys(errors).length ? null : submit.error} started={started} />
     </form>
   );
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { call, makeClient, newIdempotencyKey, setSignedOutHandler } from "./client";
+import { allPages, call, makeClient, newIdempotencyKey, setSignedOutHandler } from "./client";
 import { ApiError, NetworkError } from "./errors";
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
@@ -74,5 +74,22 @@ describe("newIdempotencyKey", () => {
     const b = newIdempotencyKey();
     expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(a).not.toBe(b);
+  });
+});
+
+describe("allPages", () => {
+  it("follows next_cursor until the last page", async () => {
+    const pages: Record<string, { items: number[]; next_cursor: string | null }> = {
+      start: { items: [1, 2], next_cursor: "b" },
+      b: { items: [3], next_cursor: "c" },
+      c: { items: [4], next_cursor: null },
+    };
+    const asked: (string | null)[] = [];
+    const items = await allPages(async (cursor) => {
+      asked.push(cursor);
+      return pages[cursor ?? "start"]!;
+    });
+    expect(items).toEqual([1, 2, 3, 4]);
+    expect(asked).toEqual([null, "b", "c"]);
   });
 });

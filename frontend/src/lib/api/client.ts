@@ -72,6 +72,20 @@ export async function call<T>(request: Promise<FetchResult<T>>): Promise<T> {
   return result.data as T;
 }
 
+/** Every item of a cursor-paginated list, page after page. */
+export async function allPages<T>(
+  fetchPage: (cursor: string | null) => Promise<{ items: T[]; next_cursor?: string | null }>,
+): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { items: T[]; next_cursor?: string | null } = await fetchPage(cursor);
+    items.push(...page.items);
+    cursor = page.next_cursor ?? null;
+  } while (cursor);
+  return items;
+}
+
 /** A fresh key for one user action that must not run twice (`Idempotency-Key`). */
 export function newIdempotencyKey(): string {
   if (typeof crypto !== "undefined" && typeof crypto.randomUUID === "function") return crypto.randomUUID();
