@@ -48,17 +48,17 @@ lint: setup
 	$(UV) run --frozen mypy backend/shipdeck local/shipdeck_local infra/shipdeck_infra
 
 test-backend-sqlite: setup
-	SHIPDECK_TEST_DATABASE=sqlite $(PYTEST) backend/tests -q
+	SHIPDECK_TEST_DATABASE=sqlite $(PYTEST) backend/tests -q -n 2
 
 test-backend-mysql: setup
 	@$(UV) run --frozen python -c "import socket; socket.create_connection(('127.0.0.1', 3306), 2)" 2>/dev/null \
 		|| { echo "MariaDB/MySQL is not reachable on 127.0.0.1:3306 (start it; .ci/run does)"; exit 1; }
-	SHIPDECK_TEST_DATABASE=mysql SHIPDECK_TEST_MYSQL_URL='$(MYSQL_TEST_URL)' $(PYTEST) backend/tests -q
+	SHIPDECK_TEST_DATABASE=mysql SHIPDECK_TEST_MYSQL_URL='$(MYSQL_TEST_URL)' $(PYTEST) backend/tests -q -n 2
 
 test-backend: test-backend-sqlite test-backend-mysql
 
 test-local: setup
-	$(PYTEST) local/tests -q
+	$(PYTEST) local/tests -q -n 2
 
 test: system-deps lint test-backend test-local test-infra
 
