@@ -10,6 +10,7 @@ MYSQL_TEST_URL ?= mysql+asyncmy://root@127.0.0.1:3306/test?charset=utf8mb4
 	test-local openapi migration clean
 
 include infra/infra.mk
+include frontend/frontend.mk
 
 help:
 	@echo "make run    start Shipdeck on http://127.0.0.1:8000 (DynamoDB-API server, simulators, API, web app)"
@@ -30,8 +31,9 @@ local/node_modules/.package-lock.json: local/package.json local/package-lock.jso
 
 setup: .tools/python.stamp local/node_modules/.package-lock.json
 
-# Debian packages the tests use: haproxy (load-balancer stand-in), graphviz (architecture diagram).
-SYSTEM_PACKAGES := haproxy graphviz
+# Debian packages the tests use: chromium (browser journeys), haproxy (load-balancer stand-in),
+# graphviz (architecture diagram).
+SYSTEM_PACKAGES := chromium haproxy graphviz
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -39,7 +41,7 @@ system-deps:
 		else echo "missing Debian packages:$$missing (sudo apt-get install$$missing)"; exit 1; fi; \
 	fi
 
-run: setup
+run: setup frontend-build
 	$(UV) run --frozen python -m shipdeck_local.stack
 
 lint: setup
@@ -60,7 +62,7 @@ test-backend: test-backend-sqlite test-backend-mysql
 test-local: setup
 	$(PYTEST) local/tests -q -n 2
 
-test: system-deps lint test-backend test-local test-infra
+test: system-deps lint test-backend test-local test-infra test-frontend
 
 openapi: setup
 	$(UV) run --frozen shipdeck openapi > docs/openapi.json

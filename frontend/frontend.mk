@@ -4,13 +4,14 @@
 #   make frontend-client  regenerate the typed API client from the backend's OpenAPI document
 #   make test-frontend    type check, unit tests, stale-client check, bundle budget, then the
 #                         browser journeys (real Chromium, real local stack) with axe checks
+#   make screenshots      the browser journeys, writing docs/screenshots/*.png
 # Needs the Debian package `chromium` (/usr/bin/chromium; override with CHROMIUM=...).
 
 FRONTEND_DIR := frontend
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: frontend-setup frontend-build frontend-client frontend-dev test-frontend test-frontend-unit \
-	test-frontend-e2e frontend-size
+	test-frontend-e2e frontend-size screenshots
 
 $(FRONTEND_DIR)/node_modules/.package-lock.json: $(FRONTEND_DIR)/package.json $(FRONTEND_DIR)/package-lock.json
 	npm ci --prefix $(FRONTEND_DIR) --no-audit --no-fund
@@ -41,3 +42,7 @@ test-frontend-e2e: setup frontend-build
 	cd $(FRONTEND_DIR) && CHROMIUM_PATH=$(CHROMIUM) npm run e2e
 
 test-frontend: test-frontend-unit test-frontend-e2e
+
+# The browser journeys again, photographing the main screens into docs/screenshots/.
+screenshots: setup frontend-build
+	cd $(FRONTEND_DIR) && CHROMIUM_PATH=$(CHROMIUM) SCREENSHOTS_DIR=$(abspath docs/screenshots) npm run e2e

@@ -7,7 +7,9 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { expect, inject } from "vitest";
 
 const FRONTEND = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
-export const SCREENSHOTS = resolve(FRONTEND, "..", "docs", "screenshots");
+// `make screenshots` points this at docs/screenshots; a plain test run keeps the tree clean.
+export const SCREENSHOTS =
+  process.env.SCREENSHOTS_DIR ?? resolve(FRONTEND, "e2e", ".output", "screenshots");
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const ARGS = [
