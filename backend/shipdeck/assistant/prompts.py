@@ -39,17 +39,23 @@ def clip(text: str | None, limit: int) -> str:
 
 
 def release_line(release: Release, environments: dict[str, str]) -> str:
+    """One release as labelled fields, easy for a model (and a person) to read."""
     env = environments.get(release.environment_id or "", release.sleakops_env or "")
-    parts = [
-        f"- {release.id} {release.kind} ({describe(release, env or None)})",
-        f"state={release.state}",
-        f"created={release.created_at:%Y-%m-%d %H:%M} UTC",
-    ]
+    fields = [f"id: {release.id}", f"kind: {release.kind}"]
+    if env:
+        fields.append(f"environment: {env}")
+    if release.kind == "build":
+        fields.append(f"branch: {release.branch}")
+        if release.commit:
+            fields.append(f"commit: {release.commit}")
+    else:
+        fields.append(f"image: {release.image or 'a build'}")
     if release.tag:
-        parts.append(f"tag={release.tag}")
+        fields.append(f"tag: {release.tag}")
+    fields += [f"state: {release.state}", f"started: {release.created_at:%Y-%m-%d %H:%M} UTC"]
     if release.errors:
-        parts.append(f"errors={clip(release.errors.splitlines()[0], 200)!r}")
-    return ", ".join(parts)
+        fields.append(f"errors: {clip(release.errors.splitlines()[0], 200)}")
+    return "- " + ", ".join(fields)
 
 
 def project_context(
@@ -67,19 +73,18 @@ def project_context(
     ]
     if project.repo_url:
         lines.append(f"Repository: {project.repo_url}")
-    lines.append("Environments:")
     for status in statuses:
         env = status.environment
         deployed = status.deployed
         now = (
-            f"deployed {deployed.image or deployed.tag or 'a build'} at "
+            f"runs {deployed.image or deployed.tag or 'a build'} since "
             f"{(deployed.finished_at or deployed.created_at):%Y-%m-%d %H:%M} UTC"
             if deployed
             else "nothing deployed through Shipdeck yet"
         )
-        last = f"; last release {status.last_release.state}" if status.last_release else ""
+        # Not a bullet: bullets are releases, for whoever reads the prompt.
         lines.append(
-            f"- {env.name} (SleakOps {env.sleakops_env}, branch {env.branch}): {now}{last}"
+            f"Environment {env.name} (SleakOps {env.sleakops_env}, branch {env.branch}): {now}"
         )
     if recent:
         lines.append("Recent releases (newest first):")
@@ -98,15 +103,19 @@ def explain(
     timeline = "\n".join(f"- {e['at']}: {clip(e['summary'], 300)}" for e in events) or "- (none)"
     details = [
         "DATA: the release to explain",
-        f"Release {release.id}: {describe(release, environment_name)}",
-        f"Kind: {release.kind}; state: {release.state}; SleakOps id: {release.sleakops_id or '-'}",
-        f"Branch: {release.branch or '-'}; commit: {release.commit or '-'}; "
-        f"image: {release.image or '-'}; tag: {release.tag or '-'}",
+        f"Release: {describe(release, environment_name)}",
+        f"Id: {release.id}",
+        f"Kind: {release.kind}",
+        f"State: {release.state}",
         f"Environment: {environment_name or '-'}",
-        f"Started: {release.created_at:%Y-%m-%d %H:%M:%S} UTC; "
-        f"finished: {release.finished_at or '-'}",
-        "Errors reported:",
-        clip(release.errors, budget // 3) or "(no error text)",
+        f"Branch: {release.branch or '-'}",
+        f"Commit: {release.commit or '-'}",
+        f"Image: {release.image or '-'}",
+        f"SleakOps id: {release.sleakops_id or '-'}",
+        f"Started: {release.created_at:%Y-%m-%d %H:%M:%S} UTC",
+        "Errors:",
+        clip(release.errors, budget // 3) or "(none reported)",
+        "",
         "DATA: the release's timeline",
         timeline,
     ]

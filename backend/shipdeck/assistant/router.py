@@ -71,7 +71,8 @@ async def write_release_notes(
     for value in (body.from_release_id, body.to_release_id, body.environment_id):
         if value is not None and not is_valid_id(value):
             raise ValidationFailed("Release and environment ids must be ids from this project.")
-    context = await service.context(db, access.project, settings)
+    # The releases in range are the data; listing recent ones in the context too would repeat them.
+    context = await service.context(db, access.project, settings, with_recent_releases=False)
     selected = await service.releases_in_range(
         db,
         access.project,

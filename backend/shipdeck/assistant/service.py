@@ -35,18 +35,24 @@ async def environments(session: AsyncSession, project_id: str) -> list[Environme
     return list((await session.execute(query)).scalars())
 
 
-async def context(session: AsyncSession, project: Project, settings: AssistantSettings) -> str:
+async def context(
+    session: AsyncSession,
+    project: Project,
+    settings: AssistantSettings,
+    *,
+    with_recent_releases: bool = True,
+) -> str:
     envs = await environments(session, project.id)
     ids = [e.id for e in envs]
     latest = await releases.latest_per_environment(session, ids, successful_deploys=False)
     deployed = await releases.latest_per_environment(session, ids, successful_deploys=True)
     statuses = [prompts.EnvironmentStatus(e, latest.get(e.id), deployed.get(e.id)) for e in envs]
-    recent = [
-        r
-        for r, _ in await releases.list_for_project(
+    recent = []
+    if with_recent_releases:
+        rows = await releases.list_for_project(
             session, project.id, before=None, limit=RECENT_RELEASES
         )
-    ]
+        recent = [r for r, _ in rows]
     return prompts.project_context(project, statuses, recent, budget=settings.max_prompt_chars // 3)
 
 
