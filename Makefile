@@ -7,7 +7,7 @@ PYTEST := $(UV) run --frozen pytest
 MYSQL_TEST_URL ?= mysql+asyncmy://root@127.0.0.1:3306/test?charset=utf8mb4
 
 .PHONY: help setup system-deps run test lint test-backend test-backend-sqlite test-backend-mysql \
-	test-local openapi migration clean
+	test-local openapi migration clean fuzz audit
 
 include infra/infra.mk
 include frontend/frontend.mk
@@ -62,7 +62,27 @@ test-backend: test-backend-sqlite test-backend-mysql
 test-local: setup
 	$(PYTEST) local/tests -q -n 2
 
-test: system-deps lint test-backend test-local test-infra test-frontend
+test: system-deps lint test-backend test-local test-infra test-frontend audit
+
+# Long property-based run of the whole API (schemathesis), fresh examples each time.
+fuzz: setup
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-500} FUZZ_RANDOM=1 $(PYTEST) backend/tests/test_schemathesis.py -q
+
+# Known vulnerabilities in the locked dependencies (pip-audit, npm audit: high and critical).
+# Both need their vulnerability service; where it cannot be reached the check says so and is
+# not counted as passed or failed.
+audit: setup frontend-setup local/node_modules/.package-lock.json
+	@$(UV) export --frozen --all-packages --format requirements-txt --no-hashes --no-emit-workspace > .tools/requirements.txt
+	@out=$$($(UV) run --frozen pip-audit -r .tools/requirements.txt --no-deps --disable-pip --progress-spinner off 2>&1); rc=$$?; \
+	total=$$(grep -c '^[A-Za-z0-9]' .tools/requirements.txt); missing=$$(echo "$$out" | grep -c "could not be audited"); \
+	if [ "$$missing" -ge "$$total" ]; then echo "pip-audit: vulnerability data unreachable from this machine; not checked"; \
+	elif [ $$rc -ne 0 ]; then echo "$$out"; exit 1; \
+	else echo "pip-audit: no known vulnerabilities in $$((total - missing)) of $$total packages ($$missing could not be looked up)"; fi
+	@for dir in frontend local; do \
+		out=$$(cd $$dir && npm audit --audit-level=high 2>&1); rc=$$?; \
+		if echo "$$out" | grep -q "audit endpoint returned an error"; then echo "npm audit ($$dir): advisory service unreachable from this machine; not checked"; \
+		elif [ $$rc -ne 0 ]; then echo "$$out"; exit 1; else echo "npm audit ($$dir): no high or critical findings"; fi; \
+	done
 
 openapi: setup
 	$(UV) run --frozen shipdeck openapi > docs/openapi.json

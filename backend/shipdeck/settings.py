@@ -97,6 +97,8 @@ class AuthSettings(BaseModel):
     login_max_failures_per_account: int = 5
     login_max_failures_per_address: int = 20
     login_failure_window_seconds: int = 15 * 60
+    # Accounts created per client address per hour (scripted sign-up is refused beyond it).
+    signups_per_address_per_hour: int = 20
 
 
 class LogSettings(BaseModel):

@@ -163,7 +163,12 @@ def make_settings(
         "http": HttpSettings(public_url=BASE_URL, drain_seconds=0),
         # Cheap hashes keep the suite fast; production uses the defaults.
         "auth": AuthSettings(
-            cookie_secure=False, argon2_time_cost=1, argon2_memory_kib=1024, argon2_parallelism=1
+            cookie_secure=False,
+            argon2_time_cost=1,
+            argon2_memory_kib=1024,
+            argon2_parallelism=1,
+            # Every live-server test signs up from 127.0.0.1; the limit has its own test.
+            signups_per_address_per_hour=100_000,
         ),
         "log": LogSettings(level="WARNING"),
     }

@@ -18,6 +18,11 @@ class SessionExpired(NotAuthenticated):
     message = "Your session has ended; sign in again."
 
 
+class TooManySignups(TooManyRequests):
+    code = "too_many_signups"
+    message = "Too many accounts were created from this address; try again later."
+
+
 class TooManyFailedLogins(TooManyRequests):
     code = "too_many_failed_logins"
     message = "Too many failed sign-ins; wait before trying again."

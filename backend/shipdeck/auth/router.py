@@ -21,16 +21,23 @@ def user_out(user: object) -> UserOut:
 @router.post(
     "/api/auth/signup",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(403, 409, 422),
+    responses=error_responses(403, 409, 422, 429),
 )
 async def signup(
-    body: SignupRequest, request: Request, db: SessionDep, resources: ResourcesDep
+    body: SignupRequest,
+    request: Request,
+    db: SessionDep,
+    resources: ResourcesDep,
+    address: ClientAddress,
 ) -> UserOut:
     if request.headers.get("origin"):
         check_origin(request, resources.settings)
+    limiter = service.SignupLimiter(resources.table, resources.settings.auth)
+    await limiter.check(address)
     user = await service.signup(
         db, resources.hasher, email=body.email, password=body.password, name=body.name
     )
+    await limiter.record(address)
     return user_out(user)
 
 

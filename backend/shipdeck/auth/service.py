@@ -11,7 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shipdeck.auth import passwords
 from shipdeck.auth import repository as users
-from shipdeck.auth.errors import EmailTaken, InvalidCredentials, TooManyFailedLogins
+from shipdeck.auth.errors import (
+    EmailTaken,
+    InvalidCredentials,
+    TooManyFailedLogins,
+    TooManySignups,
+)
 from shipdeck.auth.models import User
 from shipdeck.auth.sessions import SessionRecord, SessionStore
 from shipdeck.dynamo.counters import FixedWindowCounter
@@ -24,6 +29,25 @@ log = get_logger(__name__)
 
 def normalize_email(email: str) -> str:
     return email.strip().lower()
+
+
+class SignupLimiter:
+    """Accounts created per client address per hour: sign-up is open, scripting it is not."""
+
+    def __init__(self, table: Table, settings: AuthSettings) -> None:
+        self._counter = FixedWindowCounter(table, scope="signup-address", window_seconds=3600)
+        self._max = settings.signups_per_address_per_hour
+
+    async def check(self, address: str) -> None:
+        window = await self._counter.peek(LoginLimiter.subject(address))
+        if window.count >= self._max:
+            retry_after = window.retry_after()
+            raise TooManySignups(
+                headers={"Retry-After": str(retry_after)}, details={"retry_after": retry_after}
+            )
+
+    async def record(self, address: str) -> None:
+        await self._counter.add(LoginLimiter.subject(address))
 
 
 async def signup(
@@ -60,13 +84,13 @@ class LoginLimiter:
         self._max_address = settings.login_max_failures_per_address
 
     @staticmethod
-    def _subject(value: str) -> str:
+    def subject(value: str) -> str:
         # Counters are keyed by a digest: no email or address sits in the table in clear.
         return hashlib.sha256(value.encode()).hexdigest()[:32]
 
     async def check(self, email: str, address: str) -> None:
-        account = await self._per_account.peek(self._subject(email))
-        origin = await self._per_address.peek(self._subject(address))
+        account = await self._per_account.peek(self.subject(email))
+        origin = await self._per_address.peek(self.subject(address))
         blocked = [
             w
             for w, limit in ((account, self._max_account), (origin, self._max_address))
@@ -79,11 +103,11 @@ class LoginLimiter:
             )
 
     async def record_failure(self, email: str, address: str) -> None:
-        await self._per_account.add(self._subject(email))
-        await self._per_address.add(self._subject(address))
+        await self._per_account.add(self.subject(email))
+        await self._per_address.add(self.subject(address))
 
     async def record_success(self, email: str) -> None:
-        await self._per_account.clear(self._subject(email))
+        await self._per_account.clear(self.subject(email))
 
 
 async def login(

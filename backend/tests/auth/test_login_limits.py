@@ -57,3 +57,26 @@ async def test_a_successful_sign_in_resets_the_account_counter(
             "/api/auth/login", json={"email": account.email, "password": "x"}
         )
         assert response.status_code == 401
+
+
+async def test_sign_ups_are_limited_per_client_address(
+    app_client: httpx.AsyncClient, settings: Settings
+) -> None:
+    settings.auth.signups_per_address_per_hour = 3
+    for n in range(3):
+        response = await app_client.post(
+            "/api/auth/signup",
+            json={
+                "email": f"bulk-{n}-{id(settings)}@example.com",
+                "password": PASSWORD,
+                "name": "B",
+            },
+        )
+        assert response.status_code == 201
+    blocked = await app_client.post(
+        "/api/auth/signup",
+        json={"email": f"bulk-x-{id(settings)}@example.com", "password": PASSWORD, "name": "B"},
+    )
+    assert blocked.status_code == 429
+    assert blocked.json()["error"]["code"] == "too_many_signups"
+    assert int(blocked.headers["retry-after"]) > 0

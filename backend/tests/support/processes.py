@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -35,11 +36,14 @@ def shipdeck_env(
     return env
 
 
-def shipdeck(*args: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
+def shipdeck(
+    *args: str, env: dict[str, str], output: IO[bytes] | None = None
+) -> subprocess.Popen[bytes]:
+    """`output`: a file for a chatty process (a pipe nobody reads fills up and blocks it)."""
     return subprocess.Popen(
         [sys.executable, "-m", "shipdeck.cli", *args],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=output or subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
 
