@@ -9,6 +9,7 @@ for a 2-core machine running the suite on two workers beside processes of other 
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -74,6 +75,14 @@ def other_tasks() -> set[asyncio.Task[Any]]:
     return {t for t in asyncio.all_tasks() if t is not current and not t.done()}
 
 
+async def settled_tasks() -> set[asyncio.Task[Any]]:
+    """Tasks still running once garbage has been collected and the loop has turned: the event
+    loop closes collected async generators in tasks of its own, which end at once."""
+    gc.collect()
+    await asyncio.sleep(0.05)
+    return other_tasks()
+
+
 SLEAKOPS_FAULTS: list[tuple[Any, type[Exception], float]] = [
     ("reset", SleakOpsUnavailable, 1.0),
     ("stall", SleakOpsUnavailable, 3.0),
@@ -113,14 +122,13 @@ async def test_sleakops_faults(
         route = "/api/cli-build/"
         call = sleakops_client.start_build(project="shipdeck-demo", branch="main")
     sleakops.add_fault(fault, route=route)
-    tasks = other_tasks()
+    tasks = await settled_tasks()
     started = time.monotonic()
     with pytest.raises(error):
         await call
     elapsed = time.monotonic() - started
     assert elapsed < bound + NOISE, f"{elapsed:.2f}s"
-    await asyncio.sleep(0)
-    assert other_tasks() <= tasks  # nothing left running
+    assert await settled_tasks() <= tasks  # nothing left running
     if path == "start":
         # A start is never repeated: a second POST could start a second build.
         assert len(sleakops.request_log(path="/api/cli-build/", method="POST")) == 1
@@ -233,14 +241,13 @@ async def test_deepseek_faults_before_text(
     bound: float,
 ) -> None:
     deepseek.add_fault(fault, route="*/chat/completions")
-    tasks = other_tasks()
+    tasks = await settled_tasks()
     started = time.monotonic()
     with pytest.raises(error):
         await collect(deepseek_client)
     elapsed = time.monotonic() - started
     assert elapsed < bound + NOISE, f"{elapsed:.2f}s"
-    await asyncio.sleep(0)
-    assert other_tasks() <= tasks
+    assert await settled_tasks() <= tasks
 
 
 DEEPSEEK_MID_STREAM: list[tuple[Any, float]] = [
