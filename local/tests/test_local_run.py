@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -70,6 +71,8 @@ def local_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRun]:
                 raise AssertionError("the local run stopped:\n" + "".join(output))
         else:
             raise AssertionError("the local run did not start:\n" + "".join(output))
+        # Keep reading: a full pipe would stop the stack (and the API it started) mid-test.
+        threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()
         yield LocalRun(f"http://127.0.0.1:{api}", f"http://127.0.0.1:{sleakops}")
     finally:
         os.killpg(process.pid, signal.SIGTERM)

@@ -28,6 +28,7 @@ def test_each_release_is_polled_by_one_process_at_a_time(
 ) -> None:
     ports = [free_port(), free_port()]
     processes = []
+    logs = []
     for port in ports:
         env = shipdeck_env(
             database_url=database_url,
@@ -40,10 +41,11 @@ def test_each_release_is_polled_by_one_process_at_a_time(
             SHIPDECK_RELEASES_RECONCILE_INTERVAL_SECONDS="0.05",
             SHIPDECK_LOG_LEVEL="WARNING",
         )
-        processes.append(shipdeck("serve", env=env))
+        logs.append((tmp_path / f"api-{port}.log").open("wb"))
+        processes.append(shipdeck("serve", env=env, output=logs[-1]))
     try:
         for port, process in zip(ports, processes, strict=True):
-            wait_until_healthy(f"http://127.0.0.1:{port}", process)
+            wait_until_healthy(f"http://127.0.0.1:{port}", process, timeout=60)
         sleakops.queue_script(
             "deploy",
             initial_polls=POLLS_PER_STATE,
@@ -98,3 +100,5 @@ def test_each_release_is_polled_by_one_process_at_a_time(
             process.terminate()
         for process in processes:
             process.wait(20)
+        for log in logs:
+            log.close()

@@ -56,7 +56,7 @@ def wait_until_healthy(
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = process.stdout.read().decode() if process.stdout else ""
+            output = process.stdout.read().decode() if process.stdout else "(see its log file)"
             raise RuntimeError(f"server exited with {process.returncode}:\n{output}")
         try:
             if httpx.get(f"{base_url}/healthz", timeout=0.5).status_code == 200:
