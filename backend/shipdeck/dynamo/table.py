@@ -108,6 +108,21 @@ def _values(values: Mapping[str, Any] | None) -> dict[str, Any]:
     return {k: _serializer.serialize(v) for k, v in (values or {}).items()}
 
 
+def _expressions(
+    condition: str | None, names: Mapping[str, str] | None, values: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """The optional expression arguments of a write, only those given (DynamoDB rejects empty
+    ones)."""
+    kwargs: dict[str, Any] = {}
+    if condition:
+        kwargs["ConditionExpression"] = condition
+    if names:
+        kwargs["ExpressionAttributeNames"] = dict(names)
+    if values:
+        kwargs["ExpressionAttributeValues"] = _values(values)
+    return kwargs
+
+
 class DynamoTable:
     def __init__(self, client: Any, table_name: str) -> None:
         self._client = client
@@ -129,15 +144,9 @@ class DynamoTable:
         names: Mapping[str, str] | None = None,
         values: Mapping[str, Any] | None = None,
     ) -> None:
-        kwargs: dict[str, Any] = {"TableName": self.name, "Item": to_dynamo(item)}
-        if condition:
-            kwargs["ConditionExpression"] = condition
-        if names:
-            kwargs["ExpressionAttributeNames"] = dict(names)
-        if values:
-            kwargs["ExpressionAttributeValues"] = _values(values)
+        kwargs = _expressions(condition, names, values)
         async with _translate():
-            await self._client.put_item(**kwargs)
+            await self._client.put_item(TableName=self.name, Item=to_dynamo(item), **kwargs)
 
     async def update(
         self,
@@ -149,20 +158,14 @@ class DynamoTable:
         values: Mapping[str, Any] | None = None,
         condition: str | None = None,
     ) -> Item:
-        kwargs: dict[str, Any] = {
-            "TableName": self.name,
-            "Key": to_dynamo({"pk": pk, "sk": sk}),
-            "UpdateExpression": expression,
-            "ReturnValues": "ALL_NEW",
-        }
-        if condition:
-            kwargs["ConditionExpression"] = condition
-        if names:
-            kwargs["ExpressionAttributeNames"] = dict(names)
-        if values:
-            kwargs["ExpressionAttributeValues"] = _values(values)
         async with _translate():
-            response = await self._client.update_item(**kwargs)
+            response = await self._client.update_item(
+                TableName=self.name,
+                Key=to_dynamo({"pk": pk, "sk": sk}),
+                UpdateExpression=expression,
+                ReturnValues="ALL_NEW",
+                **_expressions(condition, names, values),
+            )
         return from_dynamo(response.get("Attributes", {}))
 
     async def delete(self, pk: str, sk: str) -> None:
