@@ -300,23 +300,21 @@ def _failfast_reading(r: dict[str, Any]) -> str:
     stalled = f["reads"]["stalled"]
     non200 = sum(n for e in stalled.values() for s, n in e["statuses"].items() if s != "200")
     text = (
-        "Reading it. Once the breaker is open, an AI request is still authenticated, its "
-        "release loaded and its prompt built before the DeepSeek client refuses it, so the "
-        "503 costs about what the work before the call costs (see section 2); checking the "
-        "breaker before building the prompt would make it a few milliseconds. "
+        "Reading it. With the breaker open, an AI request is authenticated and its release "
+        "and access checked (one DynamoDB read, four SQL statements), then refused before any "
+        "prompt is built (`DeepSeekClient.check_available`). "
     )
     if non200:
         text += (
-            f"While the calls were stalled and the breaker still closed, {non200} reads failed: "
-            "each stalled AI request held a database connection while it waited for "
-            "DeepSeek's first token, the pool (10 + 10 overflow) ran dry, and every other "
-            "request waited 3 s for a connection and got 503 `database_unavailable`. "
+            f"While the calls were stalled and the breaker still closed, {non200} reads were "
+            "not answered 200: a stall still costs the rest of the API something here; the "
+            "figures above say how much. "
         )
     else:
         text += (
-            "While the calls were stalled and the breaker still closed, the reads kept their "
-            "latency: a stalled AI request holds a DeepSeek bulkhead slot and a coroutine, not a "
-            "database connection (it returns it before calling DeepSeek). "
+            "While the calls were stalled and the breaker still closed, every read was "
+            "answered: a stalled AI request holds a DeepSeek bulkhead slot and a coroutine, not "
+            "a database connection (the request's transaction ends before the call). "
         )
     return text + "\n"
 
