@@ -22,6 +22,7 @@ from bench.load import percentile
 from bench.sse import DEEPSEEK_FIRST, DEEPSEEK_LAST, Timing, stream
 
 _TTFT_METRIC = re.compile(rb'"AiTimeToFirstToken":([\d.]+)')
+_ERROR_CODE = re.compile(rb'"code": ?"([a-z_]+)"')
 
 
 @dataclass
@@ -178,6 +179,7 @@ async def concurrent(
         "completed": len(ok),
         "failed": streams - len(ok),
         "statuses": _counts(t.status for t in timings),
+        "errors": _counts(_error_code(t) for t in timings if not t.ok),
         "peak_open": peak,
         "ramp_s": ramp_seconds,
         "chunk_delay_s": chunk_delay_s,
@@ -196,6 +198,14 @@ async def concurrent(
         "series_open": series,
         "series_rss": [(round(t, 2), round(b / 2**20, 1)) for t, b in rss],
     }
+
+
+def _error_code(timing: Timing) -> str:
+    """The `error.code` of a refused answer (or how the stream ended, if it had begun)."""
+    if timing.error:
+        return timing.error
+    match = _ERROR_CODE.search(timing.body_head)
+    return match[1].decode() if match else f"status {timing.status}"
 
 
 async def _settings(deepseek_url: str, **changes: Any) -> None:

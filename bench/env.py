@@ -124,7 +124,10 @@ class Stack:
     ) -> Process:
         WORK_DIR.mkdir(parents=True, exist_ok=True)
         log_path = WORK_DIR / f"{name}.log"
-        log = log_path.open("wb")
+        # Appended: a process restarted under the same name keeps its predecessor's log.
+        log = log_path.open("ab")
+        log.write(f"=== {name} started {time.strftime('%H:%M:%S')}\n".encode())
+        log.flush()
         popen = subprocess.Popen(  # noqa: S603 - our own modules and fixed tools
             pinned(args, cpu),
             env=env or dict(os.environ),

@@ -63,8 +63,8 @@ FULL = Plan(
     ai_samples=60,
     ai_lanes=4,
     streams=500,
-    stream_ramp_s=25,
-    stream_chunk_delay_s=0.25,
+    stream_ramp_s=50,
+    stream_chunk_delay_s=0.4,
     normal_s=20,
     stalled_s=20,
     open_s=20,
@@ -82,9 +82,9 @@ QUICK = Plan(
     connections=32,
     ai_samples=12,
     ai_lanes=4,
-    streams=150,
-    stream_ramp_s=8,
-    stream_chunk_delay_s=0.1,
+    streams=100,
+    stream_ramp_s=10,
+    stream_chunk_delay_s=0.15,
     normal_s=8,
     stalled_s=6,
     open_s=8,
@@ -111,10 +111,22 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="about 4 minutes; docs untouched")
     parser.add_argument("--no-docs", action="store_true", help="do not rewrite the docs")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed")
+    parser.add_argument(
+        "--docs-from", metavar="RESULTS.json", help="only rewrite the docs from a saved full run"
+    )
     args = parser.parse_args()
+    if args.docs_from:
+        from bench import report
+
+        saved = json.loads(Path(args.docs_from).read_text())
+        report.write_docs(saved)
+        report.print_summary(saved)
+        return 0
     plan = QUICK if args.quick or os.environ.get("BENCH_QUICK") == "1" else FULL
     require_tools()
     signal.signal(signal.SIGTERM, _stop)
+    for old in WORK_DIR.glob("*.log"):
+        old.unlink()
     stack = Stack()
     started = time.monotonic()
     results: dict[str, Any] = {"plan": asdict(plan), "machine": machine()}
