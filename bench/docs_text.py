@@ -48,6 +48,7 @@ def performance(
     )
     add("### Goals\n")
     add(_goal_table(r) + "\n")
+    add(_latency_note(r))
 
     add("### 1. API overhead: Shipdeck against a bare app doing the same database work\n")
     add(
@@ -141,7 +142,12 @@ def performance(
 
     add("### 3. Fail fast: DeepSeek stalls\n")
     add(
-        f"Steady traffic throughout: {f['ai_rate']:.0f} AI answers a second and hey reading the "
+        (
+            f"After {f['warmup_s']:.0f} s of the same load that is not counted, steady traffic "
+            if f.get("warmup_s")
+            else "Steady traffic "
+        )
+        + f"throughout: {f['ai_rate']:.0f} AI answers a second and hey reading the "
         f"project list and a release at {f['read_rate_per_endpoint']:.0f} req/s each. Phases: "
         f"**normal** ({plan['normal_s']:.0f} s, DeepSeek healthy); **stalled** (the simulator "
         'accepts every call and never answers — fault rule `{"connection": "stall"}`; '
@@ -171,8 +177,13 @@ def performance(
         f"With the breaker open, AI requests answered 503 `ai_unavailable` in p50 "
         f"{ao['p50_ms']:.1f} ms, p99 **{ao['p99_ms']:.1f} ms** (max {ao['max_ms']:.1f} ms; "
         f"{ao['breaker_open_503']} of {ao['requests']} named `breaker_open`). Read p99 against "
-        f"normal: open {f['read_p99_ratio_open_vs_normal']}, stalled "
-        f"{f['read_p99_ratio_stalled_vs_normal']}.\n"
+        f"normal, whole phases: open {f['read_p99_ratio_open_vs_normal']}, stalled "
+        f"{f['read_p99_ratio_stalled_vs_normal']}. The first seconds of the normal phase "
+        "carried the tail of the concurrent-streams benchmark that ran just before (the plot "
+        "shows them), which flatters those ratios; the goals use each phase without its first "
+        f"4 s: p99 {f.get('read_p99_trimmed', {})}, ratios open "
+        f"{f.get('read_p99_ratio_open_vs_normal_trimmed', {})}, stalled "
+        f"{f.get('read_p99_ratio_stalled_vs_normal_trimmed', {})}.\n"
     )
     add("![Fail fast](performance/fail-fast.png)\n")
     add(_failfast_reading(r))
@@ -235,10 +246,7 @@ def performance(
                 f"{row.get('ref')} | {row.get('rows')} | {row.get('Extra') or ''} |"
             )
         if e.get("rows_read"):
-            read = ", ".join(
-                f"{x['table']}: {x['r_rows']} rows via {x['key']} ({x['access_type']})"
-                for x in e["rows_read"]
-            )
+            read = ", ".join(_rows(x) for x in e["rows_read"])
             add(f"\nRows read: {read}.\n")
         else:
             add("")
@@ -283,6 +291,33 @@ def _changes(r: dict[str, Any]) -> str:
         "other trivial dependencies (about 0.3 to 0.6 ms of CPU a request on this machine, "
         "measured in-process over 300 requests).\n"
     )
+
+
+def _latency_note(r: dict[str, Any]) -> str:
+    o = r["overhead"]
+    m = r["machine"]
+    base = ", ".join(
+        f"{NAMES[k]} {e['half_rate']['baseline']['p99_ms']:.0f} ms" for k, e in o.items()
+    )
+    f = r["failfast"]
+    reads_open = f["reads"]["open"]["project_list"]["p50_ms"]
+    return (
+        "About the latency goals. The machine was shared with other work throughout (load "
+        f"average {m['load_average_at_start'][0]:.1f} at the start and "
+        f"{m.get('load_average_at_end', ['?'])[0]} at the end, on 2 cores), so a request often "
+        "waited for a CPU before any of its own work began. The bare baseline, held at the "
+        f"same rates as Shipdeck, had p99 {base}: it misses the 25 ms goal too, so the "
+        "absolute latency goals cannot be judged on this machine in this state; the ratios "
+        "can. Likewise the fail-fast 503s: their p50 "
+        f"({f['ai_open']['p50_ms']:.0f} ms) was below the p50 of the plain reads in the same "
+        f"window ({reads_open:.0f} ms).\n"
+    )
+
+
+def _rows(x: dict[str, Any]) -> str:
+    if x["r_rows"] is None and x["access_type"] == "const":
+        return f"{x['table']}: one row by {x['key']} (const, read once at optimization)"
+    return f"{x['table']}: {x['r_rows']} rows via {x['key']} ({x['access_type']})"
 
 
 def _json(value: Any) -> str:
@@ -354,6 +389,18 @@ def _failfast_reading(r: dict[str, Any]) -> str:
             "answered: a stalled AI request holds a DeepSeek bulkhead slot and a coroutine, not "
             "a database connection (the request's transaction ends before the call). "
         )
+        ratios = f.get("read_p99_ratio_stalled_vs_normal_trimmed", {})
+        if ratios and max(ratios.values()) > 1.10:
+            n50 = f["reads"]["normal"]["project_list"]["p50_ms"]
+            s50 = f["reads"]["stalled"]["project_list"]["p50_ms"]
+            text += (
+                f"Their p99 still rose in that phase (up to {max(ratios.values()):.2f} times "
+                f"the normal phase's) while the median barely moved ({n50:.0f} → {s50:.0f} ms "
+                "for the project list); on a machine this busy one 20 s window can differ "
+                "from the next by that much (compare the open phase), so this run neither "
+                "shows nor rules out a small cost of the stalled calls; it is counted as "
+                "missed. "
+            )
     return text + "\n"
 
 
@@ -421,7 +468,9 @@ def capacity(r: dict[str, Any], m: dict[str, Any], machine: str) -> str:
         f"{warn:.2f} ms: the access line is {100 * (m['blended_cpu_ms'] - warn) / warn:.0f} % of "
         "the cost.) Writes, streams and sign-in are rarer and heavier: sign-in pays argon2id "
         "(~0.1 to 0.3 s of CPU by design), an AI answer tens of milliseconds before its first "
-        "token; budget them separately if they become a large share.\n"
+        "token; budget them separately if they become a large share. The timeline page costs "
+        "about twice the others: most of it is botocore parsing the 51-item DynamoDB "
+        "response, attribute by attribute.\n"
     )
     add("## Tasks for 1 k and 10 k requests/s\n")
     add(
@@ -439,18 +488,20 @@ def capacity(r: dict[str, Any], m: dict[str, Any], machine: str) -> str:
         "DynamoDB and the outbox relay lock), but the database does not: every read costs "
         "three or four SQL statements plus the pool's pre-ping."
     )
+    paragraph = [lines.pop()]
     db_ms = [c.get("db_cpu_ms_per_request") for c in cap.values() if c.get("db_cpu_ms_per_request")]
     if db_ms:
         per_db = sum(db_ms) / len(db_ms)
-        add(
+        paragraph.append(
             f" Measured here, MariaDB spent {per_db:.2f} ms of CPU per request, so 1 k req/s "
             f"needs about {per_db:.1f} database vCPUs busy and 10 k about {per_db * 10:.0f}: "
             "the prod instance (db.t4g.medium, 2 burstable vCPUs) carries the first only with "
             "the headroom of its CPU credits, and not the second. Before 10 k req/s: a larger "
             "instance class or read replicas for the reads, and a short cache of the "
-            "principal and membership per token (two of the four statements)."
+            "principal and membership per token (two of the four statements). (The MariaDB "
+            "server was shared with other work during the run, so this is an upper bound.)"
         )
-    add("\n")
+    add("".join(paragraph) + "\n")
     add("## Auto-scaling targets\n")
     add(
         "The service scales on two target-tracking policies (`infra/shipdeck_infra/service.py`, "
@@ -463,14 +514,17 @@ def capacity(r: dict[str, Any], m: dict[str, Any], machine: str) -> str:
         "cooldown, ~90 s for a task to start and pass readiness) catches up, and CPU is what "
         "limits a task.\n"
         f"- **600 requests per target per minute: change.** 10 req/s is "
-        f"{m['current_request_target_share']:.0%} of what a task serves at full CPU; any real "
-        "load makes this policy ask for far more tasks than CPU does, so the service sits at "
-        "its ceiling of 10 tasks whenever traffic exceeds a trickle, and never scales in. "
+        f"{m['current_request_target_share']:.0%} of what a task serves at full CPU, so this "
+        "policy asks for far more tasks than CPU does: from 100 req/s on it holds the service "
+        f"at its ceiling of 10 tasks, where CPU would ask for {-(-100 // m['per_task_at_target'])}"
+        ", and it lets the service scale in only when traffic falls below 10 req/s a task. "
         f"Set it to about **{m['requests_target_per_minute']:,.0f}** (60 % of "
         f"{m['per_vcpu']} req/s x 60 s), so both policies agree on the same capacity, or drop "
         "it and scale on CPU alone.\n"
-        f"- **Ceiling of 10 tasks:** enough for 1 k req/s ({m['tasks'][1000]} tasks); 10 k needs "
-        f"{m['tasks'][10000]} tasks (raise `maxTasks`) and a database sized for it (above).\n"
+        f"- **Ceiling of 10 tasks:** 1 k req/s needs {m['tasks'][1000]} tasks"
+        + (" (within it)" if m["tasks"][1000] <= 10 else " (raise `maxTasks`)")
+        + f", 10 k req/s {m['tasks'][10000]} (raise `maxTasks`) and a database sized for it "
+        "(above).\n"
     )
     add("## Cost per million requests on Fargate\n")
     add(
@@ -481,9 +535,12 @@ def capacity(r: dict[str, Any], m: dict[str, Any], machine: str) -> str:
     )
     add("| | USD per million requests |")
     add("|---|---:|")
-    add(f"| Fargate compute, prod task at 60 % CPU | **{m['per_million_usd']:.3f}** |")
     add(
-        "| Fargate compute, dev task (0.5 vCPU, 1 GB) at 60 % CPU | "
+        "| Fargate compute, prod task (1 vCPU, 2 GB) at 60 % CPU | "
+        f"**{m['per_million_usd']:.3f}** |"
+    )
+    add(
+        "| Fargate compute, dev task (0.5 vCPU, 1 GB; half the CPU, half the requests) | "
         f"{m['per_million_dev_usd']:.3f} |"
     )
     add(

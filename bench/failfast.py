@@ -46,6 +46,7 @@ async def run(
     open_s: float,
     open_wait_s: float = 90.0,
     settle_s: float = 5.0,
+    warmup_s: float = 5.0,
 ) -> dict[str, Any]:
     shots: list[AiShot] = []
     tasks: set[asyncio.Task[None]] = set()
@@ -88,6 +89,7 @@ async def run(
     windows: dict[str, tuple[float, float]] = {}
     stall_at = open_at = 0.0
     try:
+        await reads_for(warmup_s)  # the same load, not counted: connections, caches, pools
         t = time.monotonic() - start
         phases["normal"] = await reads_for(normal_s)
         windows["normal"] = (t, time.monotonic() - start)
@@ -119,7 +121,9 @@ async def run(
         await asyncio.gather(firer, *tasks, return_exceptions=True)
         async with httpx.AsyncClient(timeout=10) as control:
             await control.delete(f"{deepseek_url}/_sim/faults")
-    return _summary(phases, windows, shots, stall_at, open_at, read_rate, ai_rate)
+    summary = _summary(phases, windows, shots, stall_at, open_at, read_rate, ai_rate)
+    summary["warmup_s"] = warmup_s
+    return summary
 
 
 def _summary(

@@ -119,6 +119,7 @@ def main() -> int:
         from bench import report
 
         saved = json.loads(Path(args.docs_from).read_text())
+        saved["goals"] = report.goals(saved)
         report.write_docs(saved)
         report.print_summary(saved)
         return 0
