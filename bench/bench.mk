@@ -1,5 +1,5 @@
 # `make bench`: the load, streaming, fail-fast and growth benchmarks of docs/performance.md and
-# the capacity model of docs/capacity.md (about 20 minutes). `make bench BENCH_QUICK=1` (or
+# the capacity model of docs/capacity.md (about 15 minutes). `make bench BENCH_QUICK=1` (or
 # `make bench-quick`) is a ~4-minute pass that prints its figures and leaves the docs alone.
 # Needs MariaDB/MySQL on 127.0.0.1:3306 (root, no password; BENCH_MYSQL_URL to change it).
 

@@ -558,5 +558,5 @@ def capacity(r: dict[str, Any], m: dict[str, Any], machine: str) -> str:
         "kept at a lower CPU target costs proportionally more per request.\n"
     )
     add("## How to refresh these figures\n")
-    add("```sh\nmake bench   # about 20 minutes; rewrites this file and docs/performance.md\n```")
+    add("```sh\nmake bench   # about 15 minutes; rewrites this file and docs/performance.md\n```")
     return "\n".join(lines) + "\n"

@@ -1,6 +1,6 @@
 """`make bench`: every benchmark of docs/performance.md, from a fresh clone, in bounded time.
 
-    uv run python -m bench.run            # the full run (about 20 minutes), writes the docs
+    uv run python -m bench.run            # the full run (about 15 minutes), writes the docs
     uv run python -m bench.run --quick    # about 4 minutes, smaller and shorter, prints only
 
 Every figure is printed with its baseline from the same run. The full run rewrites the
