@@ -11,6 +11,7 @@ MYSQL_TEST_URL ?= mysql+asyncmy://root@127.0.0.1:3306/test?charset=utf8mb4
 
 include infra/infra.mk
 include frontend/frontend.mk
+include bench/bench.mk
 
 help:
 	@echo "make run    start Shipdeck on http://127.0.0.1:8000 (DynamoDB-API server, simulators, API, web app)"

@@ -1,4 +1,7 @@
-"""Named dependencies for what every feature needs: the database session, the table, settings."""
+"""Named dependencies for what every feature needs: the database session, the table, settings.
+
+Dependencies are `async def` even when they do not await: FastAPI runs a plain `def` dependency
+in a worker thread, a thread hop per request for what is an attribute lookup."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from shipdeck.resources import Resources
 from shipdeck.settings import Settings
 
 
-def get_resources(request: Request) -> Resources:
+async def get_resources(request: Request) -> Resources:
     resources: Resources = request.app.state.resources
     return resources
 
@@ -37,21 +40,21 @@ async def get_db(resources: ResourcesDep) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(get_db, scope="function")]
 
 
-def get_table(resources: ResourcesDep) -> Table:
+async def get_table(resources: ResourcesDep) -> Table:
     return resources.table
 
 
 TableDep = Annotated[Table, Depends(get_table)]
 
 
-def get_settings(resources: ResourcesDep) -> Settings:
+async def get_settings(resources: ResourcesDep) -> Settings:
     return resources.settings
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def client_address(request: Request) -> str:
+async def client_address(request: Request) -> str:
     # Behind the load balancer, uvicorn's proxy-header support has already replaced this with
     # the X-Forwarded-For address, but only for trusted proxies (settings.http.trusted_proxies).
     return request.client.host if request.client else "unknown"

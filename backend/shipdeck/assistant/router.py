@@ -42,6 +42,7 @@ async def explain_release(
     access: ReleaseViewer, db: SessionDep, resources: ResourcesDep, user: CurrentUser
 ) -> EventSourceResponse:
     """Explains a release (its errors, its events, the project) — most useful when it failed."""
+    resources.deepseek.check_available()
     settings = resources.settings.assistant
     release = access.release
     context = await service.context(db, access.project, settings)
@@ -55,7 +56,7 @@ async def explain_release(
         budget=settings.max_prompt_chars,
     )
     return await stream_answer(
-        resources, team_id=access.project.team_id, user_id=user.id, messages=messages
+        resources, db, team_id=access.project.team_id, user_id=user.id, messages=messages
     )
 
 
@@ -67,6 +68,7 @@ async def write_release_notes(
     resources: ResourcesDep,
 ) -> EventSourceResponse:
     """Release notes for a range of releases (inclusive; by default the latest ones)."""
+    resources.deepseek.check_available()
     settings = resources.settings.assistant
     for value in (body.from_release_id, body.to_release_id, body.environment_id):
         if value is not None and not is_valid_id(value):
@@ -83,7 +85,7 @@ async def write_release_notes(
     names = {e.id: e.name for e in await service.environments(db, access.project.id)}
     messages = prompts.release_notes(context, selected, names, budget=settings.max_prompt_chars)
     return await stream_answer(
-        resources, team_id=access.project.team_id, user_id=access.user.id, messages=messages
+        resources, db, team_id=access.project.team_id, user_id=access.user.id, messages=messages
     )
 
 
@@ -153,6 +155,7 @@ async def send_message(
 ) -> EventSourceResponse:
     """Adds the question to the conversation and streams the answer; the answer is saved
     (marked `interrupted` or `failed` if it was cut short)."""
+    resources.deepseek.check_available()
     settings = resources.settings.assistant
     table = resources.table
     item, access = await service.conversation_access(db, table, user, conversation_id, Role.viewer)
@@ -191,6 +194,7 @@ async def send_message(
 
     return await stream_answer(
         resources,
+        db,
         team_id=access.project.team_id,
         user_id=user.id,
         messages=messages,

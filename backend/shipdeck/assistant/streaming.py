@@ -15,6 +15,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Literal
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from shipdeck.assistant.quota import TokenQuota, estimate_tokens
@@ -41,6 +42,7 @@ def _frame(body: dict[str, Any]) -> ServerSentEvent:
 
 async def stream_answer(
     resources: Resources,
+    db: AsyncSession,
     *,
     team_id: str,
     user_id: str,
@@ -48,6 +50,9 @@ async def stream_answer(
     finish: Finish = _nothing,
 ) -> EventSourceResponse:
     settings = resources.settings
+    # The prompt is built: end the request's transaction now, so that waiting for DeepSeek's
+    # first token (seconds, or a stall until the deadline) holds no database connection.
+    await db.commit()
     quota = TokenQuota(resources.table, settings.assistant)
     await quota.check(team_id)
     stream = await resources.deepseek.open_stream(

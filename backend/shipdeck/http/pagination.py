@@ -34,7 +34,7 @@ class PageParams(BaseModel):
     limit: int = DEFAULT_LIMIT
 
 
-def page_params(
+async def page_params(
     cursor: Annotated[
         str | None, Query(max_length=MAX_CURSOR_LENGTH, description="From `next_cursor`.")
     ] = None,

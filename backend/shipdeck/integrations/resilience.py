@@ -74,11 +74,20 @@ class Guard:
         )
         self._breakers.add_listener(self._on_breaker_event)
         self.breaker_state = "closed"
+        self._open_until = 0.0
 
     def _on_breaker_event(self, name: str, event_name: str, event: object) -> None:
         if event_name == "state_changed":
             self.breaker_state = str(getattr(event, "state", "unknown"))
+            if self.breaker_state == "opened":
+                self._open_until = time.monotonic() + self._settings.breaker_open_seconds
             log.warning("circuit breaker changed", service=self.service, state=self.breaker_state)
+
+    @property
+    def refusing(self) -> bool:
+        """True while the breaker is open and its open time has not run out, i.e. a call now
+        would be refused at once. Callers check it before doing work only a call needs."""
+        return self.breaker_state == "opened" and time.monotonic() < self._open_until
 
     @asynccontextmanager
     async def call(self, operation: str) -> AsyncIterator[CallRecord]:

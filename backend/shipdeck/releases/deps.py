@@ -24,7 +24,7 @@ def release_member(minimum: Role) -> Callable[..., Awaitable[ReleaseAccess]]:
 ReleaseViewer = Annotated[ReleaseAccess, Depends(release_member(Role.viewer))]
 
 
-def get_starter(resources: ResourcesDep, db: SessionDep) -> Starter:
+async def get_starter(resources: ResourcesDep, db: SessionDep) -> Starter:
     return Starter(
         session=db,
         sleakops=resources.sleakops,
@@ -36,7 +36,7 @@ def get_starter(resources: ResourcesDep, db: SessionDep) -> Starter:
 StarterDep = Annotated[Starter, Depends(get_starter)]
 
 
-def idempotency_key(
+async def idempotency_key(
     key: Annotated[
         IdempotencyKey | None,
         Header(

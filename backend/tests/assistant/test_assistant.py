@@ -9,11 +9,16 @@ from typing import Any
 
 import httpx
 import pytest
+from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
+from shipdeck.app import create_app
+from shipdeck.assistant import service as assistant_service
 from shipdeck.resources import Resources
+from shipdeck.settings import Settings
 from shipdeck_local.simulators.deepseek.control import DeepSeekControl
 from shipdeck_local.simulators.sleakops.control import SleakOpsControl
+from tests.conftest import BASE_URL
 from tests.support.api import Demo, demo_project, start_deployment
 from tests.support.drive import follow, relay_all
 from tests.support.sse import frames
@@ -335,3 +340,71 @@ async def test_a_browser_leaving_midway_still_records_the_answer(
             await http.get(f"/api/teams/{demo.team_id}/ai-usage", headers=demo.owner.headers)
         ).json()
         assert usage["tokens_used"] > 0
+
+
+async def test_an_answer_waiting_on_deepseek_holds_no_database_connection(
+    settings: Settings, deepseek: DeepSeekControl
+) -> None:
+    """A stalled DeepSeek must not take the database from the rest of the API: with a pool of
+    one connection, a read still answers while an AI answer waits for its first token."""
+    one = settings.model_copy(
+        update={
+            "database": settings.database.model_copy(update={"pool_size": 1, "max_overflow": 0})
+        }
+    )
+    application = create_app(one)
+    async with LifespanManager(application):
+        transport = httpx.ASGITransport(app=application, client=("10.9.9.9", 40000))
+        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
+            demo = await demo_project(http)
+            conversation = (
+                await http.post(
+                    f"/api/projects/{demo.project_id}/conversations",
+                    json={},
+                    headers=demo.owner.headers,
+                )
+            ).json()
+            deepseek.add_fault("stall", route="*/chat/completions")
+            waiting = asyncio.create_task(
+                ask(
+                    http,
+                    f"/api/conversations/{conversation['id']}/messages",
+                    demo,
+                    {"content": "why?"},
+                )
+            )
+            while not deepseek.request_log(path="*/chat/completions"):
+                await asyncio.sleep(0.05)
+            started = time.monotonic()
+            read = await http.get(f"/api/teams/{demo.team_id}/projects", headers=demo.owner.headers)
+            assert read.status_code == 200
+            assert time.monotonic() - started < 1.0
+            assert (await waiting)[0] == 503
+
+
+async def test_with_the_breaker_open_no_prompt_is_built(
+    app_client: httpx.AsyncClient,
+    resources: Resources,
+    deepseek: DeepSeekControl,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Once the breaker is open, the answer is refused before the project context is read."""
+    demo = await demo_project(app_client)
+    conversation = (
+        await app_client.post(
+            f"/api/projects/{demo.project_id}/conversations", json={}, headers=demo.owner.headers
+        )
+    ).json()
+    path = f"/api/conversations/{conversation['id']}/messages"
+    deepseek.add_fault(500, route="*/chat/completions")
+    for _ in range(resources.settings.deepseek.breaker_threshold):
+        assert (await ask(app_client, path, demo, {"content": "x"}))[0] == 503
+
+    async def no_context(*args: Any, **kwargs: Any) -> str:
+        raise AssertionError("the prompt was built while the breaker was open")
+
+    monkeypatch.setattr(assistant_service, "context", no_context)
+    status, body = await ask(app_client, path, demo, {"content": "x"})
+    assert status == 503
+    assert isinstance(body, dict)
+    assert body["error"]["details"]["reason"] == "breaker_open"

@@ -115,6 +115,15 @@ class DeepSeekClient:
     async def aclose(self) -> None:
         await self._sdk.close()
 
+    def check_available(self) -> None:
+        """Fails at once while the breaker is open, so an endpoint does not build a prompt (SQL
+        and DynamoDB reads) for a call that would be refused."""
+        if self.guard.refusing:
+            raise AiUnavailable(
+                "The AI service failed repeatedly; it is paused for a few seconds.",
+                details={"reason": "breaker_open"},
+            )
+
     async def open_stream(
         self, messages: Sequence[Message], *, max_tokens: int, user_id: str | None = None
     ) -> ChatStream:
