@@ -80,6 +80,7 @@ class DynamoDBSettings(BaseModel):
     secret_access_key: SecretStr = SecretStr("")
     connect_timeout_seconds: float = 1.0
     read_timeout_seconds: float = 2.0
+    # Tries per call, the first included (so a dead endpoint fails within ~2 x 3 s).
     max_attempts: int = 2
     create_table: bool = False
 

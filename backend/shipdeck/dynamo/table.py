@@ -240,7 +240,9 @@ async def open_client(settings: DynamoDBSettings, stack: AsyncExitStack) -> Any:
     config = Config(
         connect_timeout=settings.connect_timeout_seconds,
         read_timeout=settings.read_timeout_seconds,
-        retries={"max_attempts": settings.max_attempts, "mode": "standard"},
+        # botocore's `max_attempts` counts retries after the first try; `total_max_attempts`
+        # counts every try, which is what the setting means.
+        retries={"total_max_attempts": settings.max_attempts, "mode": "standard"},
         max_pool_connections=50,
     )
     kwargs: dict[str, Any] = {"region_name": settings.region, "config": config}

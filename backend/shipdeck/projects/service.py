@@ -167,6 +167,7 @@ async def delete_project(session: AsyncSession, project: Project) -> None:
 async def create_environment(
     session: AsyncSession, project: Project, body: EnvironmentCreate, *, actor: Actor | None = None
 ) -> Environment:
+    await timeline.lock_timeline(session, project.id)
     if await repository.environment_name_exists(session, project.id, body.name):
         raise EnvironmentNameTaken
     environment = Environment(

@@ -200,6 +200,9 @@ async def _reserve(
     session = starter.session
     project_id = project.id
     try:
+        # Before the idempotency check: concurrent repeats of one request then queue here and
+        # the later ones find the first one's release.
+        await timeline.lock_timeline(session, project_id)
         existing = await repository.by_idempotency_key(session, project_id, key)
         if existing is not None:
             return _repeat(existing, request_hash)

@@ -42,11 +42,11 @@ class Subscription:
 
 
 class _ProjectFeed:
-    def __init__(self, hub: TimelineHub, project_id: str) -> None:
+    def __init__(self, hub: TimelineHub, project_id: str, cursor: int) -> None:
         self.hub = hub
         self.project_id = project_id
         self.subscribers: set[Subscription] = set()
-        self.cursor: int | None = None
+        self.cursor = cursor
         self.task: asyncio.Task[None] | None = None
         self.polls = 0
 
@@ -55,8 +55,6 @@ class _ProjectFeed:
         backoff = interval
         while True:
             try:
-                if self.cursor is None:
-                    self.cursor = await repository.latest_seq(self.hub.table, self.project_id)
                 events = await repository.after(self.hub.table, self.project_id, seq=self.cursor)
                 self.polls += 1
                 for event in events:
@@ -94,10 +92,16 @@ class TimelineHub:
         self.settings = settings
         self._feeds: dict[str, _ProjectFeed] = {}
 
-    def subscribe(self, project_id: str) -> Subscription:
+    def subscribe(self, project_id: str, *, newest: int) -> Subscription:
+        """Live events of the project from now on.
+
+        `newest` is the project's newest event number, read before subscribing: a new feed
+        starts after it, so an event committed between that read and the feed's first poll
+        still reaches the subscriber (who replays up to the present itself).
+        """
         feed = self._feeds.get(project_id)
         if feed is None:
-            feed = self._feeds[project_id] = _ProjectFeed(self, project_id)
+            feed = self._feeds[project_id] = _ProjectFeed(self, project_id, newest)
             feed.task = asyncio.create_task(feed.run(), name=f"timeline:{project_id}")
         subscription = Subscription(project_id)
         feed.subscribers.add(subscription)

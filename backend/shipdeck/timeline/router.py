@@ -75,11 +75,14 @@ async def stream_events(
         raise InvalidLastEventId
     table = resources.table
     project_id = access.project.id
-    # Taken before the response starts, so an unreachable DynamoDB is a clean 503.
-    start = int(raw) if raw is not None else await repository.latest_seq(table, project_id)
+    # Read before the response starts, so an unreachable DynamoDB is a clean 503.
+    newest = await repository.latest_seq(table, project_id)
+    start = int(raw) if raw is not None else newest
     settings = resources.settings.timeline
     return EventSourceResponse(
-        _events(resources.timeline, table, settings, resources.lifecycle, project_id, start),
+        _events(
+            resources.timeline, table, settings, resources.lifecycle, project_id, start, newest
+        ),
         ping=settings.heartbeat_seconds,
         ping_message_factory=lambda: ServerSentEvent(comment="heartbeat", sep="\n"),
         sep="\n",
@@ -99,10 +102,11 @@ async def _events(
     lifecycle: Lifecycle,
     project_id: str,
     last: int,
+    newest: int,
 ) -> AsyncIterator[ServerSentEvent]:
     # Subscribe first, then replay: whatever commits during the replay arrives through the
     # subscription, and duplicates are dropped by number.
-    subscription = hub.subscribe(project_id)
+    subscription = hub.subscribe(project_id, newest=newest)
     try:
         yield ServerSentEvent(retry=settings.retry_milliseconds, comment="connected", sep="\n")
         while True:

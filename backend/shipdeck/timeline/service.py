@@ -21,6 +21,16 @@ class Actor:
     name: str
 
 
+async def lock_timeline(session: AsyncSession, project_id: str) -> None:
+    """Takes the project's timeline for the rest of the transaction.
+
+    A use case that inserts rows referencing the project and then records an event calls this
+    first: on MySQL the inserts take a shared lock on the project row (the foreign-key check),
+    and two such transactions upgrading to the exclusive lock `record` needs would deadlock.
+    """
+    await lock_row(session, Project, project_id)
+
+
 async def record(
     session: AsyncSession,
     *,
@@ -37,7 +47,7 @@ async def record(
     numbered in the order their transactions commit; readers resume after a number and never
     miss an event committed later with a smaller one.
     """
-    await lock_row(session, Project, project_id)
+    await lock_timeline(session, project_id)
     await session.execute(
         update(Project).where(Project.id == project_id).values(event_seq=Project.event_seq + 1)
     )

@@ -305,3 +305,17 @@ async def test_release_history_pages_newest_first(
         if not cursor:
             break
     assert seen == list(reversed(made))
+
+
+async def test_concurrent_releases_of_one_project_all_start(
+    app_client: httpx.AsyncClient, sleakops: SleakOpsControl
+) -> None:
+    """Distinct requests for one project at once: each takes the project's timeline in turn
+    instead of deadlocking on it (MySQL) and answering 503."""
+    demo = await demo_project(app_client)
+    responses = await asyncio.gather(
+        *(start_deployment(app_client, demo.owner, demo.prod_id, key=f"key-{n}") for n in range(12))
+    )
+    assert [r.status_code for r in responses] == [202] * 12, [r.text for r in responses]
+    assert len({r.json()["id"] for r in responses}) == 12
+    assert len(sleakops.request_log(path="/api/cli-deployment/", method="POST")) == 12

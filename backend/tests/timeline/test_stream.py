@@ -4,11 +4,14 @@ heartbeats on a quiet stream, one DynamoDB poller per project however many watch
 from __future__ import annotations
 
 import asyncio
+import json
 
 import httpx
 from fastapi import FastAPI
 
 from shipdeck.resources import Resources
+from shipdeck.timeline import repository
+from shipdeck.timeline.hub import TimelineHub
 from shipdeck_local.simulators.sleakops.control import SleakOpsControl
 from tests.support.api import Demo, demo_project, start_deployment
 from tests.support.sse import Frame, frames
@@ -134,3 +137,21 @@ async def test_streams_need_membership(http: httpx.AsyncClient) -> None:
         f"/api/projects/{demo.project_id}/events/stream", headers=other.owner.headers
     )
     assert response.status_code == 404
+
+
+async def test_an_event_landing_before_the_first_poll_is_delivered(
+    app_client: httpx.AsyncClient, resources: Resources
+) -> None:
+    """The stream reads the newest event number, then subscribes. An event that lands before
+    the project's new feed polls for the first time still reaches the subscriber."""
+    demo = await demo_project(app_client)
+    hub = TimelineHub(resources.table, resources.settings.timeline)
+    try:
+        newest = await repository.latest_seq(resources.table, demo.project_id)
+        subscription = hub.subscribe(demo.project_id, newest=newest)
+        event = {"id": str(newest + 1), "project_id": demo.project_id, "type": "test"}
+        await repository.put_once(resources.table, json.dumps(event))
+        arrived = await subscription.next(wait_seconds=5)
+        assert arrived is not None and arrived["id"] == str(newest + 1)
+    finally:
+        await hub.close()
