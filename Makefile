@@ -12,6 +12,7 @@ MYSQL_TEST_URL ?= mysql+asyncmy://root@127.0.0.1:3306/test?charset=utf8mb4
 include infra/infra.mk
 include frontend/frontend.mk
 include bench/bench.mk
+include drills/drills.mk
 
 help:
 	@echo "make run    start Shipdeck on http://127.0.0.1:8000 (DynamoDB-API server, simulators, API, web app)"
@@ -48,7 +49,7 @@ run: setup frontend-build
 lint: setup
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
-	$(UV) run --frozen mypy backend/shipdeck local/shipdeck_local infra/shipdeck_infra
+	$(UV) run --frozen mypy backend/shipdeck local/shipdeck_local infra/shipdeck_infra bench drills
 
 test-backend-sqlite: setup
 	SHIPDECK_TEST_DATABASE=sqlite $(PYTEST) backend/tests -q -n 2

@@ -1,9 +1,10 @@
 """The processes a benchmark run starts, and how they are measured and stopped.
 
-One run starts, on loopback only: the DynamoDB-API server (dynalite, in memory), the DeepSeek and
-SleakOps simulators, Shipdeck (`shipdeck serve`, one uvicorn process, exactly as in a container)
-and the bare baseline app; it creates one MariaDB database of its own. `Stack.close()` stops
-every process it started (by its own handle, never by name) and drops the database.
+The drills (`drills/`) start their processes the same way. One run starts, on loopback only: the
+DynamoDB-API server (dynalite), the DeepSeek and SleakOps simulators, Shipdeck (`shipdeck serve`,
+one uvicorn process, exactly as in a container) and the bare baseline app; it creates one MariaDB
+database of its own. `Stack.close()` stops every process it started (by its own handle, never by
+name) and drops the database.
 
 CPU placement on this 2-core machine: the server under test runs pinned to CPU 1; the load
 tools, the simulators and dynalite are pinned to CPU 0; MariaDB (a system service) is left alone.
@@ -21,7 +22,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -47,9 +48,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def pinned(args: Sequence[str], cpu: int) -> list[str]:
-    """`args` run on one CPU (when there are at least two and taskset exists)."""
-    if (os.cpu_count() or 1) < 2 or shutil.which("taskset") is None:
+def pinned(args: Sequence[str], cpu: int | None) -> list[str]:
+    """`args` run on one CPU (when there are at least two and taskset exists); None: any."""
+    if cpu is None or (os.cpu_count() or 1) < 2 or shutil.which("taskset") is None:
         return list(args)
     return ["taskset", "-c", str(cpu), *args]
 
@@ -110,7 +111,12 @@ class Stack:
     deepseek_url: str = ""
     sleakops_url: str = ""
     table_name: str = "shipdeck-bench"
-    dynamodb_dir: Path = WORK_DIR / "dynamodb"
+    work_dir: Path = WORK_DIR
+    dynamodb_port: int = 0
+
+    @property
+    def dynamodb_dir(self) -> Path:
+        return self.work_dir / "dynamodb"
 
     @property
     def database_url(self) -> str:
@@ -120,10 +126,15 @@ class Stack:
     # -- processes -----------------------------------------------------------------------------
 
     def spawn(
-        self, name: str, args: Sequence[str], *, env: dict[str, str] | None = None, cpu: int
+        self,
+        name: str,
+        args: Sequence[str],
+        *,
+        env: dict[str, str] | None = None,
+        cpu: int | None,
     ) -> Process:
-        WORK_DIR.mkdir(parents=True, exist_ok=True)
-        log_path = WORK_DIR / f"{name}.log"
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        log_path = self.work_dir / f"{name}.log"
         # Appended: a process restarted under the same name keeps its predecessor's log.
         log = log_path.open("ab")
         log.write(f"=== {name} started {time.strftime('%H:%M:%S')}\n".encode())
@@ -159,21 +170,25 @@ class Stack:
 
     # -- the stand-ins ---------------------------------------------------------------------------
 
-    def start_dynamodb(self) -> None:
-        from shipdeck_local.dynamodb import DYNALITE  # type: ignore[import-untyped]
+    def start_dynamodb(self, *, keep_data: bool = False) -> Process:
+        """Starts dynalite; with `keep_data`, again on the same port and data as before."""
+        from shipdeck_local.dynamodb import DYNALITE
 
         if not DYNALITE.exists():
             raise SystemExit(f"dynalite is not installed ({DYNALITE}); run `make setup`")
-        port = free_port()
-        # On disk (LevelDB), not in memory: the growth benchmark loads up to a million items.
-        shutil.rmtree(self.dynamodb_dir, ignore_errors=True)
-        self.dynamodb_dir.mkdir(parents=True)
+        if not (keep_data and self.dynamodb_port):
+            self.dynamodb_port = free_port()
+            # On disk (LevelDB), not in memory: the growth benchmark loads a million items.
+            shutil.rmtree(self.dynamodb_dir, ignore_errors=True)
+            self.dynamodb_dir.mkdir(parents=True)
+        port = self.dynamodb_port
         args = [str(DYNALITE), "--host", "127.0.0.1", "--port", str(port)]
         args += ["--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"]
         args += ["--path", str(self.dynamodb_dir)]
         process = self.spawn("dynalite", args, cpu=TOOLS_CPU)
         self.dynamodb_url = f"http://127.0.0.1:{port}"
         wait_http(self.dynamodb_url, process, accept_any=True)
+        return process
 
     def start_simulators(self) -> None:
         for name in ("deepseek", "sleakops"):
@@ -205,7 +220,7 @@ class Stack:
         env.update(
             {
                 "SHIPDECK_ENVIRONMENT": "local",
-                "SHIPDECK_DATA_DIR": str(WORK_DIR / "data"),
+                "SHIPDECK_DATA_DIR": str(self.work_dir / "data"),
                 "SHIPDECK_HTTP_HOST": "127.0.0.1",
                 "SHIPDECK_HTTP_PORT": str(port),
                 "SHIPDECK_HTTP_DRAIN_SECONDS": "0",
@@ -243,10 +258,18 @@ class Stack:
                 cwd=REPO,
             )
 
-    def start_shipdeck(self, name: str = "shipdeck", **extra: str) -> Server:
-        port = free_port()
+    def start_shipdeck(
+        self,
+        name: str = "shipdeck",
+        *,
+        port: int = 0,
+        cpu: int | None = SERVER_CPU,
+        settings: Mapping[str, str] | None = None,
+    ) -> Server:
+        port = port or free_port()
         args = [sys.executable, "-m", "shipdeck.cli", "serve"]
-        process = self.spawn(name, args, env=self.shipdeck_env(port, **extra), cpu=SERVER_CPU)
+        env = self.shipdeck_env(port, **(settings or {}))
+        process = self.spawn(name, args, env=env, cpu=cpu)
         url = f"http://127.0.0.1:{port}"
         wait_http(f"{url}/readyz", process, timeout=60)
         return Server(process, url)

@@ -189,7 +189,7 @@ def run_all(stack: Stack, plan: Plan, results: dict[str, Any]) -> None:
     stack.create_database()
     stack.migrate()
     extra = QUICK_SETTINGS if plan.quick else {}
-    shipdeck = stack.start_shipdeck(**extra)
+    shipdeck = stack.start_shipdeck(settings=extra)
     data = seed(shipdeck.url, stack.sleakops_url)
     baseline = stack.start_baseline()
     paths = {
@@ -265,14 +265,14 @@ def run_all(stack: Stack, plan: Plan, results: dict[str, Any]) -> None:
     )
     # Calls stalled before the breaker opened may still be waiting on their deadline.
     stack.stop_process(shipdeck)
-    shipdeck = stack.start_shipdeck(**extra)
+    shipdeck = stack.start_shipdeck(settings=extra)
 
     # 4. Growth ---------------------------------------------------------------------------------
     results["growth"] = run_growth(stack, plan, shipdeck.url, data)
     stack.stop_process(shipdeck)
 
     # 5. Capacity: the production log level (INFO: one access line per request) -----------------
-    info = stack.start_shipdeck("shipdeck-info", SHIPDECK_LOG_LEVEL="INFO")
+    info = stack.start_shipdeck("shipdeck-info", settings={"SHIPDECK_LOG_LEVEL": "INFO"})
     results["capacity"] = {}
     mariadb = pid_listening(3306)
     for name, path in paths.items():

@@ -51,7 +51,7 @@ def shipdeck(
 
 
 def wait_until_healthy(
-    base_url: str, process: subprocess.Popen[bytes], timeout: float = 20
+    base_url: str, process: subprocess.Popen[bytes], timeout: float = 60
 ) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
