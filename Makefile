@@ -18,6 +18,7 @@ help:
 	@echo "make run    start Shipdeck on http://127.0.0.1:8000 (DynamoDB-API server, simulators, API, web app)"
 	@echo "make test   lint, type-check and run every test suite"
 	@echo "make setup  install the Python and Node dependencies only"
+	@echo "make bench  benchmarks (docs/performance.md);  make drill  HA and fault drills (docs/operations.md)"
 
 # uv is the package manager; when it is not installed, it goes into a private virtualenv here.
 $(CURDIR)/.tools/uv/bin/uv:
@@ -64,7 +65,8 @@ test-backend: test-backend-sqlite test-backend-mysql
 test-local: setup
 	$(PYTEST) local/tests -q -n 2
 
-test: system-deps lint test-backend test-local test-infra test-frontend audit
+# drill-ci stops and restarts MariaDB: it runs after the suites that use it, never alongside.
+test: system-deps lint test-backend test-local test-infra test-frontend drill-ci audit
 
 # Long property-based run of the whole API (schemathesis), fresh examples each time.
 fuzz: setup
