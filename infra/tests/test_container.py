@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -112,7 +113,8 @@ def test_the_staged_build_context_resolves_from_the_lock(
 ) -> None:
     """What the Dockerfile's `uv sync --frozen --package ...` sees is enough for uv: the
     workspace members' metadata and the lock are in the context CDK staged."""
-    uv = shutil.which("uv")
+    # `uv run` names itself in $UV; the Makefile's private uv is not on the PATH.
+    uv = os.environ.get("UV") or shutil.which("uv")
     if uv is None:
         pytest.skip("uv is not on PATH")
     (staged,) = [p for p in synthesis.outdir.iterdir() if p.name.startswith("asset.")]
