@@ -120,12 +120,5 @@ async def run(cluster: Cluster, seeded: Seeded, *, outage: float, settle: float)
         recovered_at - back_at <= RECOVERY_PROMISE_SECONDS,
         f"every request succeeds within {RECOVERY_PROMISE_SECONDS:.0f} s of MariaDB's return",
     )
-    await check_writes(
-        result,
-        traffic,
-        base_url=cluster.url,
-        database_url=cluster.stack.database_url,
-        sleakops_url=cluster.stack.sleakops_url,
-        seeded=seeded,
-    )
+    await check_writes(result, traffic, cluster, seeded)
     return result.done()

@@ -67,12 +67,5 @@ async def run(cluster: Cluster, seeded: Seeded, *, outage: float, settle: float)
     result.check(backlog_end > backlog_start, "releases kept moving: events piled up in the outbox")
     before = [o for o in traffic.outcomes if o.ended < down_at]
     result.check(not server_errors(before), "no failure before the outage")
-    await check_writes(
-        result,
-        traffic,
-        base_url=cluster.url,
-        database_url=db,
-        sleakops_url=stack.sleakops_url,
-        seeded=seeded,
-    )
+    await check_writes(result, traffic, cluster, seeded)
     return result.done()

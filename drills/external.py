@@ -36,8 +36,8 @@ _CODE = re.compile(rb'"code": ?"([a-z_]+)"')
 # Only a `done` frame ends an answer well; an `error` frame is a failure told in the stream.
 _DONE = re.compile(rb'"type": "done"')
 # Deadlines the drill's API processes run with (Cluster.api_env), plus scheduling slack.
-AI_BOUND_SECONDS = 3.0 + 1.5
-SLEAKOPS_BOUND_SECONDS = 4.0 + 1.5
+AI_BOUND_SECONDS = 3.0 + 2.5
+SLEAKOPS_BOUND_SECONDS = 4.0 + 2.5
 BREAKER_OPEN_SECONDS = 3.0
 # An answer this fast did not wait for the service: the breaker refused it.
 REFUSED_AT_ONCE_MS = 100.0
@@ -223,8 +223,11 @@ async def run(cluster: Cluster, seeded: Seeded, *, phase: float) -> Result:
                     f"{name}: the breaker opens (refusals at once)",
                 )
             else:
+                # An answer still running when the first fault goes in may meet it.
+                done = [t for t in timings if t.started + (t.total_ms or 0) / 1000 <= end]
                 result.check(
-                    all(t.ok for t in timings) and bool(timings), "normal: every AI answer succeeds"
+                    all(t.ok for t in done) and bool(done),
+                    "normal: every AI answer that ends before the faults succeeds",
                 )
         result.check(not server_errors(reads), f"{name}: no read fails")
         result.check(

@@ -53,12 +53,5 @@ async def run(cluster: Cluster, seeded: Seeded, *, seconds: float) -> Result:
         not failed_after,
         f"no read fails once HAProxy marked the process down ({len(failed_after)} did)",
     )
-    await check_writes(
-        result,
-        traffic,
-        base_url=cluster.url,
-        database_url=cluster.stack.database_url,
-        sleakops_url=cluster.stack.sleakops_url,
-        seeded=seeded,
-    )
+    await check_writes(result, traffic, cluster, seeded)
     return result.done()

@@ -11,6 +11,7 @@ import httpx
 
 from bench.seed import Seeded
 from drills import facts
+from drills.cluster import Cluster
 from drills.traffic import Traffic
 
 
@@ -52,16 +53,15 @@ class Result:
 async def check_writes(
     result: Result,
     traffic: Traffic,
-    *,
-    base_url: str,
-    database_url: str,
-    sleakops_url: str,
+    cluster: Cluster,
     seeded: Seeded,
+    *,
     relay_timeout: float = 60.0,
 ) -> None:
     """Every acknowledged write exists exactly once, reached SleakOps at most once, and left a
     whole trail: its release row and its `release.requested` event, and the project's timeline
     is numbered 1..N with no gap and no repeat."""
+    database_url, sleakops_url = cluster.stack.database_url, cluster.stack.sleakops_url
     # Releases may still be moving (and numbering events): check everything up to the number
     # read now, once the outbox has been empty after reading it.
     last = await facts.event_counter(database_url, seeded.project_id)
@@ -69,7 +69,7 @@ async def check_writes(
     result.check(
         relayed is not None, f"every outbox event reaches DynamoDB within {relay_timeout:.0f} s"
     )
-    async with httpx.AsyncClient(base_url=base_url, timeout=30) as http:
+    async with httpx.AsyncClient(base_url=cluster.url, timeout=30) as http:
         events = await facts.timeline(http, seeded.project_id, seeded.headers)
     releases = await facts.releases(database_url, seeded.project_id, events)
     posts = facts.build_posts_by_commit(sleakops_url)

@@ -69,12 +69,5 @@ async def run(cluster: Cluster, seeded: Seeded, *, watchers: int, settle: float)
             f"watcher {n} got every event once (missing {missing[:5]}, repeated {repeated[:5]})",
         )
     result.check(last > first, "events happened during the drill")
-    await check_writes(
-        result,
-        traffic,
-        base_url=cluster.url,
-        database_url=db,
-        sleakops_url=cluster.stack.sleakops_url,
-        seeded=seeded,
-    )
+    await check_writes(result, traffic, cluster, seeded)
     return result.done()

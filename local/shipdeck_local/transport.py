@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import socket
 import struct
-from typing import Any
+from typing import Any, cast
 
 from starlette.types import Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -36,7 +36,11 @@ class TransportExposingH11Protocol(H11Protocol):
 def transport_of(scope: Scope) -> asyncio.Transport | None:
     extensions = scope.get("extensions") or {}
     transport = extensions.get(TRANSPORT_EXTENSION)
-    return transport if isinstance(transport, asyncio.Transport) else None
+    # Duck-typed: uvloop's transports (the module runners serve on uvloop) do not derive from
+    # asyncio's classes, but have everything used here.
+    if transport is None or not callable(getattr(transport, "abort", None)):
+        return None
+    return cast(asyncio.Transport, transport)
 
 
 def reset_connection(transport: asyncio.Transport) -> None:

@@ -65,3 +65,21 @@ def test_module_runner_serves_on_loopback(
     finally:
         process.terminate()
         process.wait(10)
+
+
+@pytest.mark.parametrize("fault", ["reset", "close_after_headers"])
+def test_connection_faults_break_the_connection_when_run_as_a_module(fault: str) -> None:
+    """The module runner serves on uvloop, whose transports are not asyncio's classes: a reset
+    must still be a reset (and a close a close), never a 500 from an escaped exception."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "shipdeck_local.simulators.sleakops", "--port", str(port)],
+    )
+    headers = {"Authorization": "Api-Key shipdeck-local-key", "X-Sim-Fault": fault}
+    try:
+        wait_for(f"http://127.0.0.1:{port}/_sim/settings", {})
+        with pytest.raises(httpx.TransportError):
+            httpx.get(f"http://127.0.0.1:{port}/api/cli-build/nope/", headers=headers, timeout=5)
+    finally:
+        process.terminate()
+        process.wait(10)
